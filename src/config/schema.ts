@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../model/severity.js';
+import { parseByteSize, parseDuration } from './duration.js';
+
+// The single source of truth for config/secwatch.yaml: defaults live here, docs in config/default.yaml.
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration such as 90s, 15m, 1h or 1d` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const byteSize = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const n = parseByteSize(v);
+    if (n === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a size such as 512kB or 20MB` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const sourceUrl = z.string().refine((u) => /^(https?|file):/i.test(u), {
+  message: 'must be an http(s):// or file: URL',
+});
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
+
+const sourceBase = {
+  id,
+  url: sourceUrl,
+  interval: duration.default(3_600_000),
+  enabled: z.boolean().default(true),
+  /** Per-source override of fetch.maxBytes (a KEV catalog is over 1 MB, an RSS feed rarely). */
+  maxBytes: byteSize.optional(),
+};
+
+export const sourceSchema = z.discriminatedUnion('kind', [
+  z.object({ ...sourceBase, kind: z.literal('kev') }).strict(),
+  z
+    .object({
+      ...sourceBase,
+      kind: z.literal('rss'),
+      /** Vendor the feed speaks for (e.g. "Debian"): affected products are attributed to it. */
+      vendor: z.string().optional(),
+      /** The publisher's rating when the feed carries none (e.g. a PSIRT feed of critical notices only). */
+      defaultSeverity: z.enum(SEVERITIES).optional(),
+    })
+    .strict(),
+]);
+
+const webhookSubscription = z
+  .object({
+    channel: z.literal('webhook'),
+    /** Literal URL, or `urlEnv` naming the environment variable that holds it (URLs can be secrets). */
+    url: z.url().optional(),
+    urlEnv: z.string().optional(),
+    /** Environment variable that holds the Standard Webhooks secret (whsec_…). */
+    secretEnv: z.string(),
+  })
+  .strict();
+
+const emailSubscription = z
+  .object({
+    channel: z.literal('email'),
+    to: z.array(z.email()).min(1),
+  })
+  .strict();
+
+const subscriptionFilters = {
+  id,
+  minSeverity: z.enum(SEVERITIES).default('important'),
+  /** Only advisories that match the inventory (true) or everything over the floor (false). */
+  matchedOnly: z.boolean().default(true),
+  /** Restrict to these source ids; all sources when absent. */
+  sources: z.array(id).optional(),
+};
+
+export const subscriptionSchema = z
+  .discriminatedUnion('channel', [webhookSubscription, emailSubscription])
+  .and(z.object(subscriptionFilters))
+  .superRefine((s, ctx) => {
+    if (s.channel === 'webhook' && !s.url === !s.urlEnv) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'give exactly one of url or urlEnv' });
+    }
+  });
+
+export const configSchema = z
+  .object({
+    /** Where the database, outbox and written feed live unless given explicitly. */
+    dataDir: z.string().default('var'),
+    store: z.object({ url: z.string().optional() }).strict().default({}),
+    fetch: z
+      .object({
+        timeout: duration.default(30_000),
+        maxBytes: byteSize.default(20 * 1024 * 1024),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        userAgent: z.string().default('secwatch/0.1 (+https://github.com/secwatch/secwatch)'),
+      })
+      .strict()
+      .default({ timeout: 30_000, maxBytes: 20 * 1024 * 1024, maxRedirects: 5, userAgent: 'secwatch/0.1' }),
+    runner: z
+      .object({ concurrency: z.number().int().min(1).max(64).default(4) })
+      .strict()
+      .default({ concurrency: 4 }),
+    policy: z
+      .object({
+        /** Apply-by rules in force; the earliest date wins. */
+        applyBy: z.array(z.enum(['msrc-classic', 'kev'])).min(1).default(['msrc-classic', 'kev']),
+        /** Start the clock at the vendor's release date, or when secwatch first saw the advisory. */
+        clockStart: z.enum(['release', 'first-seen']).default('release'),
+      })
+      .strict()
+      .default({ applyBy: ['msrc-classic', 'kev'], clockStart: 'release' }),
+    sources: z.array(sourceSchema).default([]),
+    inventory: z
+      .object({
+        files: z.array(z.string()).default([]),
+        /** Canonical name → other names for the same vendor or product ("microsoft": ["msft"]). */
+        aliases: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .strict()
+      .default({ files: [], aliases: {} }),
+    subscriptions: z.array(subscriptionSchema).default([]),
+    email: z
+      .object({
+        from: z.string().default('secwatch <secwatch@localhost>'),
+        /** `smtp` sends through SECWATCH_SMTP_URL; `outbox` writes .eml files (offline demo). */
+        transport: z.enum(['smtp', 'outbox']).default('smtp'),
+        outboxDir: z.string().default('outbox'),
+      })
+      .strict()
+      .default({ from: 'secwatch <secwatch@localhost>', transport: 'smtp', outboxDir: 'outbox' }),
+    feed: z
+      .object({
+        title: z.string().default('secwatch'),
+        homePageUrl: z.url().optional(),
+        feedUrl: z.url().optional(),
+        /** File `run --once` writes the JSON Feed to (relative to dataDir). */
+        path: z.string().default('feed.json'),
+        limit: z.number().int().min(1).max(10_000).default(200),
+      })
+      .strict()
+      .default({ title: 'secwatch', path: 'feed.json', limit: 200 }),
+    network: z
+      .object({
+        /** Hosts or IPs outbound deliveries may reach even though they are private (SSRF guard). */
+        allowPrivateHosts: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ allowPrivateHosts: [] }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      seen.add(s.id);
+    });
+    const subs = new Set<string>();
+    c.subscriptions.forEach((s, i) => {
+      if (subs.has(s.id)) ctx.addIssue({ code: 'custom', path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${s.id}"` });
+      subs.add(s.id);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type SubscriptionConfig = z.output<typeof subscriptionSchema>;

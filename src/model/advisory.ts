@@ -1,0 +1,82 @@
+import type { Severity, SeveritySource } from './severity.js';
+
+/** Which kind of document an advisory came from (the source kinds of DESIGN.md). */
+export type SourceKind = 'kev' | 'rss';
+
+export interface CvssScore {
+  readonly version: string; // "2.0" | "3.0" | "3.1" | "4.0"
+  readonly score: number;
+  readonly vector?: string;
+}
+
+export interface KevListing {
+  readonly dateAdded: string; // YYYY-MM-DD
+  readonly dueDate: string; // YYYY-MM-DD
+  readonly ransomware: boolean;
+}
+
+export interface Exploitation {
+  readonly kev?: KevListing;
+  readonly publiclyDisclosed?: boolean;
+  readonly exploited?: boolean;
+}
+
+export interface AffectedProduct {
+  readonly vendor?: string;
+  readonly product: string;
+  readonly cpe?: string;
+  readonly purl?: string;
+  readonly ranges?: readonly string[];
+  readonly fixed?: readonly string[];
+  readonly kb?: string;
+}
+
+export interface Remediation {
+  readonly kbs?: readonly string[];
+  readonly fixedVersions?: readonly string[];
+  readonly supersedes?: readonly string[];
+  readonly url?: string;
+  /** What the publisher tells you to do, in its own words (KEV requiredAction, …). */
+  readonly action?: string;
+}
+
+export type SignatureStatus = 'verified' | 'bad' | 'unknown-key' | 'unsigned' | 'not-checked';
+
+export interface SignatureInfo {
+  readonly status: SignatureStatus;
+  readonly signer?: string;
+}
+
+/**
+ * What a parser reads out of a document, before we rate it. `vendorSeverity` is the publisher's
+ * own word ("Critical", "HIGH", "medium"…), kept verbatim; normalize() turns it into ours.
+ */
+export interface ParsedAdvisory {
+  readonly id: string;
+  readonly kind: 'advisory' | 'advance-notice';
+  readonly source: { readonly kind: SourceKind; readonly id?: string };
+  readonly title: string;
+  readonly url?: string;
+  readonly summary?: string;
+  readonly published: string; // ISO 8601
+  readonly modified: string; // ISO 8601
+  readonly vendorSeverity?: string;
+  readonly cvss: readonly CvssScore[];
+  readonly cves: readonly string[];
+  readonly aliases: readonly string[];
+  readonly exploited: Exploitation;
+  readonly products: readonly AffectedProduct[];
+  readonly remediation: Remediation;
+  readonly plannedRelease?: { readonly date: string; readonly maxSeverity: Severity };
+  readonly signature: SignatureInfo;
+}
+
+/**
+ * The normalised, rated item of DESIGN.md: what `secwatch parse` prints one per line, what the
+ * store keeps and what feeds and alerts are made from. `revision` rises on material change only.
+ */
+export interface Advisory extends Omit<ParsedAdvisory, 'vendorSeverity'> {
+  readonly revision: number;
+  readonly severity: Severity;
+  readonly severitySource: SeveritySource;
+}

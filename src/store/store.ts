@@ -1,0 +1,116 @@
+import type { Advisory } from '../model/advisory.js';
+import type { Match } from '../model/match.js';
+import type { Validators } from '../net/http-client.js';
+
+/**
+ * One store contract, two dialects (SQLite now, PostgreSQL later). Every method is atomic on its
+ * own (one transaction inside), so callers never hold a transaction across awaits. Every write is
+ * idempotent: calling it twice with the same input leaves the same state.
+ */
+export interface Store {
+  /**
+   * Insert or update advisories (the `revision` field of the input is ignored). Per advisory:
+   * `new` (first time, revision 1), `revised` (material change: revision + 1, kept in history),
+   * `updated` (non-material change: same revision, row updated), `unchanged` (identical).
+   */
+  upsertAdvisories(advisories: readonly Advisory[], seenAt: Date): Promise<UpsertOutcome[]>;
+  getAdvisory(id: string): Promise<StoredAdvisory | undefined>;
+  /** Most recently changed first. */
+  listAdvisories(query?: { limit?: number; sourceId?: string }): Promise<StoredAdvisory[]>;
+  /** Every stored revision of one advisory, oldest first. */
+  listRevisions(id: string): Promise<Advisory[]>;
+
+  getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  saveSourceState(state: SourceState): Promise<void>;
+
+  /** Keep the exact bytes of a fetched document, addressed by SHA-256 (idempotent). */
+  putDocument(doc: StoredDocument): Promise<void>;
+  getDocument(sha256: string): Promise<StoredDocument | undefined>;
+
+  /** Replace the matches of one advisory (a re-match after inventory or advisory change). */
+  replaceMatches(advisoryId: string, matches: readonly Match[]): Promise<void>;
+  /** Matches of the given advisories (all when omitted). */
+  listMatches(advisoryIds?: readonly string[]): Promise<Match[]>;
+
+  /**
+   * Record a planned delivery under its unique key. `created` the first time; `exists` if that
+   * key was ever recorded — this is what makes a second cycle send nothing twice.
+   */
+  createDelivery(delivery: NewDelivery): Promise<'created' | 'exists'>;
+  /** Deliveries still to attempt: pending, or retry whose nextAttemptAt has come. */
+  listDueDeliveries(now: Date, limit?: number): Promise<DeliveryRecord[]>;
+  updateDelivery(key: string, update: DeliveryUpdate): Promise<void>;
+  listDeliveries(query?: { status?: DeliveryStatus; subscriptionId?: string; limit?: number }): Promise<DeliveryRecord[]>;
+
+  close(): Promise<void>;
+}
+
+export type UpsertStatus = 'new' | 'revised' | 'updated' | 'unchanged';
+
+export interface UpsertOutcome {
+  readonly id: string;
+  readonly status: UpsertStatus;
+  /** The advisory as stored, with its revision number. */
+  readonly advisory: Advisory;
+}
+
+export interface StoredAdvisory {
+  readonly advisory: Advisory;
+  readonly firstSeen: string; // ISO 8601
+  readonly updatedAt: string; // ISO 8601: when we last stored a change
+}
+
+export interface SourceState {
+  readonly sourceId: string;
+  readonly validators: Validators;
+  /** Source-specific cursor (e.g. what a catalog held last time), JSON-serialisable. */
+  readonly cursor?: unknown;
+  readonly lastPollAt?: string;
+  readonly lastSuccessAt?: string;
+  readonly lastError?: string;
+}
+
+export interface StoredDocument {
+  readonly sha256: string;
+  readonly sourceId: string;
+  readonly url: string;
+  readonly contentType?: string;
+  readonly body: Uint8Array;
+  readonly fetchedAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'retry' | 'sent' | 'failed';
+
+export interface NewDelivery {
+  /** `${subscriptionId}:${advisoryId}:${revision}` — unique, enforced by the database. */
+  readonly key: string;
+  readonly subscriptionId: string;
+  readonly advisoryId: string;
+  readonly revision: number;
+  readonly channel: string;
+  /** The alert as it will be sent, kept so a retry sends exactly what was planned. */
+  readonly payload: unknown;
+  readonly createdAt: Date;
+}
+
+export interface DeliveryRecord extends Omit<NewDelivery, 'createdAt'> {
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly nextAttemptAt?: string;
+  readonly sentAt?: string;
+  readonly lastError?: string;
+}
+
+export interface DeliveryUpdate {
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt?: Date;
+  readonly sentAt?: Date;
+  readonly lastError?: string;
+}
+
+/** The delivery key of DESIGN.md: one alert per (subscription, advisory, revision). */
+export function deliveryKey(subscriptionId: string, advisoryId: string, revision: number): string {
+  return `${subscriptionId}:${advisoryId}:${revision}`;
+}
