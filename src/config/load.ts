@@ -69,7 +69,7 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
     file: opts.file,
     sources,
     subscriptions,
-    storeUrl: storeUrl.startsWith('sqlite:') ? `sqlite:${abs(storeUrl.slice('sqlite:'.length), dataDir)}` : storeUrl,
+    storeUrl: storeUrl.startsWith('sqlite:') && storeUrl !== 'sqlite::memory:' ? `sqlite:${abs(storeUrl.slice('sqlite:'.length), dataDir)}` : storeUrl,
     smtpUrl: env.SECWATCH_SMTP_URL,
     paths: {
       dataDir,

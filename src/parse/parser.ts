@@ -14,5 +14,4 @@ export type Parser = (doc: RawDocument, options?: ParseOptions) => Promise<Parse
 /** Per-source hints from the config (e.g. the vendor an RSS feed speaks for). */
 export interface ParseOptions {
   readonly vendor?: string;
-  readonly defaultSeverity?: string;
 }

@@ -1,0 +1,207 @@
+// Alert text and HTML from templates/email/*.hbs (Handlebars 4: https://handlebarsjs.com/guide/).
+// Pure apart from reading the two templates once; the view model does the thinking, templates only lay out.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { AppError, describeError } from '../errors.js';
+import type { Advisory } from '../model/advisory.js';
+import type { SeveritySource } from '../model/severity.js';
+import type { Alert } from './channel.js';
+
+const NO_DEADLINE = 'no deadline: next scheduled maintenance';
+const SUBJECT_MAX = 200;
+const SUMMARY_MAX = 800;
+const SEVERITY_COLOR = { critical: '#b00020', important: '#c2410c', moderate: '#8a6d00', low: '#1d4ed8', none: '#444444' } as const;
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/** Everything the templates show, already worded; absent values are null so strict templates catch typos. */
+export interface AlertView {
+  readonly subject: string;
+  readonly severityLabel: string;
+  readonly severityColor: string;
+  readonly severityWhy: string;
+  readonly changeText: string;
+  readonly title: string;
+  readonly advisoryId: string;
+  readonly url: string | null;
+  readonly published: string;
+  readonly summary: string | null;
+  readonly cvesText: string;
+  readonly exploitedLines: readonly string[];
+  readonly applyByText: string;
+  readonly applyByRule: string;
+  readonly matchCount: number;
+  readonly matches: readonly MatchView[];
+  readonly remediation: {
+    readonly action: string | null;
+    readonly kbs: string | null;
+    readonly fixedVersions: string | null;
+    readonly url: string | null;
+    readonly none: boolean;
+  };
+}
+
+interface MatchView {
+  readonly name: string;
+  readonly collection: string;
+  readonly location: string | null;
+  readonly instances: number;
+  readonly version: string | null;
+  readonly confidence: string;
+  readonly reason: string;
+  readonly applyByText: string;
+  readonly applyByRule: string;
+}
+
+/** `[CRITICAL] Exchange: <title> — apply by 2025-09-15`: one line, at most ~200 chars, the date always kept. */
+export function alertSubject(alert: Alert): string {
+  const a = alert.advisory;
+  const product = alert.matches[0]?.item.name;
+  const prefix = `[${a.severity.toUpperCase()}] ${product ? `${clip(oneLine(product), 60)}: ` : ''}`;
+  const suffix = ` — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}` : 'no deadline'}`;
+  return `${prefix}${clip(oneLine(a.title) || a.id, SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
+}
+
+/** Plain-text body: what a person needs at 2 a.m., readable in any mail client or pager. */
+export function renderAlertText(alert: Alert): string {
+  return run(templates().text, alert, 'alert.txt.hbs');
+}
+
+/** HTML body: auto-escaped, inline styles, no images; says the same as the text part. */
+export function renderAlertHtml(alert: Alert): string {
+  return run(templates().html, alert, 'alert.html.hbs');
+}
+
+/** The view model both templates render; exported for tests and for other channels' templates. */
+export function alertView(alert: Alert): AlertView {
+  const a = alert.advisory;
+  const r = a.remediation;
+  const remediation = {
+    action: r.action ?? null,
+    kbs: r.kbs?.length ? r.kbs.join(', ') : null,
+    fixedVersions: r.fixedVersions?.length ? r.fixedVersions.join(', ') : null,
+    url: safeUrl(r.url),
+  };
+  return {
+    subject: alertSubject(alert),
+    severityLabel: a.severity.toUpperCase(),
+    severityColor: SEVERITY_COLOR[a.severity],
+    severityWhy: severityWhy(a),
+    changeText:
+      alert.change === 'new'
+        ? 'New advisory'
+        : `Revised advisory (revision ${a.revision}): the rating, exploitation, affected products or fix changed since the last alert`,
+    title: a.title,
+    advisoryId: a.id,
+    url: safeUrl(a.url),
+    published: a.published,
+    summary: a.summary ? clip(a.summary.trim(), SUMMARY_MAX) : null,
+    cvesText: a.cves.length ? a.cves.join(', ') : 'none listed',
+    exploitedLines: exploitedLines(a),
+    applyByText: applyByText(alert.applyBy),
+    applyByRule: alert.applyByRule,
+    matchCount: alert.matches.length,
+    matches: alert.matches.map((m) => ({
+      name: m.item.name,
+      collection: m.item.collection,
+      location: m.item.location ?? null,
+      instances: m.item.instances,
+      version: m.item.version ?? null,
+      confidence: m.confidence,
+      reason: m.reason,
+      applyByText: applyByText(m.applyBy),
+      applyByRule: m.applyByRule,
+    })),
+    remediation: { ...remediation, none: Object.values(remediation).every((v) => v === null) },
+  };
+}
+
+function severityWhy(a: Advisory): string {
+  const source: SeveritySource = a.severitySource;
+  switch (source) {
+    case 'vendor':
+      return 'the vendor’s own rating';
+    case 'cvss': {
+      const top = [...a.cvss].sort((x, y) => y.score - x.score)[0];
+      return top ? `from the CVSS v${top.version} base score ${top.score.toFixed(1)}` : 'from the CVSS score';
+    }
+    case 'kev':
+      return 'raised because it is known to be exploited (CISA KEV)';
+    case 'policy':
+      return 'set by our policy (no usable vendor rating or CVSS score)';
+    default: {
+      const never: never = source;
+      return String(never);
+    }
+  }
+}
+
+function exploitedLines(a: Advisory): string[] {
+  const e = a.exploited;
+  const lines: string[] = [];
+  if (e.kev) {
+    lines.push(`Listed in CISA KEV since ${e.kev.dateAdded}; CISA due date ${e.kev.dueDate}`);
+    if (e.kev.ransomware) lines.push('Known to be used in ransomware campaigns');
+  }
+  if (e.exploited && !e.kev) lines.push('The publisher reports exploitation in the wild');
+  if (e.publiclyDisclosed) lines.push('Publicly disclosed before a fix was available');
+  return lines;
+}
+
+function applyByText(date: string | null): string {
+  if (!date) return NO_DEADLINE;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] : undefined;
+  return day ? `${date} (${day})` : date;
+}
+
+/** Only http(s) links are shown as links; anything else (javascript:, data:) is dropped. */
+function safeUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function clip(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, Math.max(1, max - 1)).join('').trimEnd()}…`;
+}
+
+type Template = (view: AlertView) => string;
+let compiled: { text: Template; html: Template } | undefined;
+
+/** Read and compile once per process; a private Handlebars instance so nothing global is touched. */
+function templates(): { text: Template; html: Template } {
+  if (compiled) return compiled;
+  const dir = new URL('../../templates/email/', import.meta.url);
+  const hbs = Handlebars.create();
+  const load = (name: string): string => {
+    try {
+      return readFileSync(new URL(name, dir), 'utf8');
+    } catch (err) {
+      throw new AppError('TEMPLATE_FAILED', `cannot read template ${name}: ${describeError(err)}`, { cause: err });
+    }
+  };
+  compiled = {
+    // Plain text must not be HTML-escaped; it is never put into markup.
+    text: hbs.compile<AlertView>(load('alert.txt.hbs'), { strict: true, noEscape: true }),
+    html: hbs.compile<AlertView>(load('alert.html.hbs'), { strict: true }),
+  };
+  return compiled;
+}
+
+function run(template: Template, alert: Alert, name: string): string {
+  const view = alertView(alert);
+  try {
+    return template(view);
+  } catch (err) {
+    throw new AppError('TEMPLATE_FAILED', `template ${name} failed for ${alert.id}: ${describeError(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,125 @@
+// Generic webhook, signed per Standard Webhooks 1.0: https://www.standardwebhooks.com/
+// Retry semantics: RFC 9110 §10.2.3 (Retry-After), §15.5.11 (410 Gone: the receiver asks us to stop).
+import { FetchError } from '../../errors.js';
+import type { PostResult } from '../../net/http-client.js';
+import type { Channel, DeliveryResult } from '../channel.js';
+import { buildWebhookPayload } from './payload.js';
+import { signWebhook } from './standard-webhooks.js';
+
+/** A resolved webhook subscription: target and secret already taken from the environment. */
+export interface WebhookChannelOptions {
+  /** User-supplied target: always posted through the SSRF guard. May hold a token in its path or query. */
+  readonly url: string;
+  /** `whsec_<base64>` shared with the receiver. */
+  readonly secret: string;
+}
+
+/** Longest wait we accept from a receiver's Retry-After; beyond that the runner's backoff decides. */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+const MAX_REASON_BODY = 160;
+
+/** One signed POST per attempt; the webhook-id is alert.id so a receiver can drop duplicates. */
+export function createWebhookChannel(options: WebhookChannelOptions): Channel {
+  const target = describeTarget(options.url);
+  const scrub = scrubber(options);
+
+  return {
+    kind: 'webhook',
+    async send(alert, ctx): Promise<DeliveryResult> {
+      if (!target.ok) return { status: 'failed', reason: 'webhook target is not an http(s) URL' };
+      const now = ctx.clock.now();
+      const body = JSON.stringify(buildWebhookPayload(alert, now));
+      const headers = signWebhook({ id: alert.id, timestamp: Math.floor(now.getTime() / 1000), body, secret: options.secret });
+      let res: PostResult;
+      try {
+        res = await ctx.http.post(options.url, body, {
+          headers: { ...headers },
+          userSupplied: true,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+      } catch (err) {
+        if (err instanceof FetchError) return fromFetchError(err, target.label, scrub);
+        throw err;
+      }
+      return fromResponse(res, now, target.label, scrub);
+    },
+  };
+}
+
+/** Map an HTTP answer to an outcome: 2xx sent, 410 stop, 408/429/5xx retry, other statuses failed. */
+function fromResponse(res: PostResult, now: Date, label: string, scrub: (s: string) => string): DeliveryResult {
+  const status = res.status;
+  if (status >= 200 && status < 300) return { status: 'sent' };
+  if (status === 410) return { status: 'failed', reason: `webhook ${label} answered 410 Gone: the receiver asked us to stop sending` };
+  if (status === 408 || status === 429 || status >= 500) {
+    const afterMs = parseRetryAfter(res.headers.get('retry-after'), now);
+    const reason = `webhook ${label} answered HTTP ${status}${snippet(res.bodyText, scrub)}`;
+    return afterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, afterMs };
+  }
+  return { status: 'failed', reason: `webhook ${label} answered HTTP ${status}${snippet(res.bodyText, scrub)}` };
+}
+
+/** Transient network trouble retries; the SSRF guard, bad redirects and the like do not. */
+function fromFetchError(err: FetchError, label: string, scrub: (s: string) => string): DeliveryResult {
+  // FetchError messages start with the (redacted) URL; the label already names the target.
+  const detail = scrub(err.message).replace(/^https?:\/\/\S*: /, '');
+  if (err.kind === 'blocked') return { status: 'failed', reason: `webhook ${label} refused by the SSRF guard: ${detail}` };
+  if (err.retryable) return { status: 'retry', reason: `webhook ${label} unreachable (${err.kind}): ${detail}` };
+  return { status: 'failed', reason: `webhook ${label} failed (${err.kind}): ${detail}` };
+}
+
+/**
+ * Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), measured from `now` (the
+ * injected clock); undefined when absent or unreadable, clamped to [0, MAX_RETRY_AFTER_MS].
+ */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS);
+  // IMF-fixdate, RFC 850 and asctime all start with a day name; V8's Date.parse alone is too lenient.
+  if (!/^[A-Za-z]{3,9},? /.test(v)) return undefined;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.min(Math.max(0, at - now.getTime()), MAX_RETRY_AFTER_MS);
+}
+
+/** A printable name for the target: scheme, host and port only (paths and queries can carry tokens). */
+function describeTarget(url: string): { ok: true; label: string } | { ok: false } {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false };
+    return { ok: true, label: u.pathname === '/' && !u.search ? u.origin : `${u.origin}/…` };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Remove anything secret from a message we did not write ourselves (fetch errors, receiver bodies). */
+function scrubber(options: WebhookChannelOptions): (s: string) => string {
+  const replace: Array<[string, string]> = [
+    [options.secret, '[redacted]'],
+    [options.secret.replace(/^whsec_/, ''), '[redacted]'],
+  ];
+  try {
+    const u = new URL(options.url);
+    if (u.password) replace.push([u.password, '[redacted]']);
+    if (u.search) replace.push([u.search.slice(1), '…']);
+    if (u.pathname !== '/') replace.push([u.pathname, '/…']);
+  } catch {
+    replace.push([options.url, '(target)']);
+  }
+  const rules = replace.filter(([s]) => s.length >= 4).sort((a, b) => b[0].length - a[0].length);
+  return (s) => {
+    let out = s;
+    for (const [from, to] of rules) out = out.split(from).join(to);
+    // Any other URL's query string (a redirect target, say) goes too.
+    return out.replace(/(https?:\/\/[^\s?#]*)\?\S*?(?=[.,;:)]?(?:\s|$))/g, '$1?…');
+  };
+}
+
+function snippet(bodyText: string, scrub: (s: string) => string): string {
+  const line = scrub(bodyText.replace(/\s+/g, ' ').trim());
+  if (!line) return '';
+  return `: ${line.length > MAX_REASON_BODY ? `${line.slice(0, MAX_REASON_BODY)}…` : line}`;
+}

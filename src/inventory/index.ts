@@ -1,0 +1,1 @@
+export { loadInventory, loadInventoryFile } from './load.js';

@@ -1,0 +1,61 @@
+import { AppError, describeError } from '../errors.js';
+import type { Source } from '../sources/source.js';
+import type { UpsertOutcome, UpsertStatus } from '../store/store.js';
+import { mapLimit } from '../util/concurrency.js';
+import { deliverDue, recordAlerts, type DeliverySummary } from './deliver-alerts.js';
+import type { Deps } from './deps.js';
+import { ingestDocument } from './ingest.js';
+import { matchChanged } from './match-stage.js';
+import { planAlerts } from './plan-alerts.js';
+import { pollSource, recordPollFailure } from './poll.js';
+
+export type SourceReport =
+  | { readonly sourceId: string; readonly status: 'not-modified' }
+  | { readonly sourceId: string; readonly status: 'ok'; readonly documents: number; readonly advisories: Record<UpsertStatus, number>; readonly matches: number; readonly alerts: number }
+  | { readonly sourceId: string; readonly status: 'error'; readonly code: string; readonly error: string };
+
+export interface CycleSummary {
+  readonly sources: readonly SourceReport[];
+  readonly deliveries: DeliverySummary & { readonly planned: number };
+}
+
+/**
+ * One full cycle: every enabled source (bounded concurrency) through poll → ingest → match →
+ * plan, then every due delivery. A failing source is reported and recorded; it never stops the others.
+ */
+export async function runCycle(deps: Deps, sources: readonly Source[] = deps.sources): Promise<CycleSummary> {
+  const enabled = sources.filter((s) => s.config.enabled);
+  const reports = await mapLimit(enabled, deps.config.runner.concurrency, (source) => processSource(deps, source));
+  const planned = reports.reduce((n, r) => n + (r.status === 'ok' ? r.alerts : 0), 0);
+  const delivered = await deliverDue(deps);
+  return { sources: reports, deliveries: { planned, ...delivered } };
+}
+
+/** Poll and ingest one source; any error becomes a report line naming the source and cause. */
+export async function processSource(deps: Deps, source: Source): Promise<SourceReport> {
+  const log = deps.log.child({ source: source.id });
+  try {
+    const polled = await pollSource(deps, source);
+    if (polled.status === 'not-modified') {
+      log.info('not modified');
+      return { sourceId: source.id, status: 'not-modified' };
+    }
+    const outcomes: UpsertOutcome[] = [];
+    for (const doc of polled.documents) outcomes.push(...(await ingestDocument(deps, source, doc)));
+    const matches = await matchChanged(deps, outcomes);
+    const alerts = planAlerts(outcomes, matches, deps.config.subscriptions, deps.policy);
+    const created = await recordAlerts(deps, alerts);
+    await polled.commit();
+    const counts: Record<UpsertStatus, number> = { new: 0, revised: 0, updated: 0, unchanged: 0 };
+    for (const o of outcomes) counts[o.status]++;
+    const matchCount = [...matches.values()].reduce((n, m) => n + m.length, 0);
+    log.info({ ...counts, matches: matchCount, alerts: created }, 'polled');
+    return { sourceId: source.id, status: 'ok', documents: polled.documents.length, advisories: counts, matches: matchCount, alerts: created };
+  } catch (err) {
+    const code = err instanceof AppError ? err.code : 'INTERNAL';
+    const message = `${source.id}: ${describeError(err)}`;
+    log.error({ code, err: describeError(err) }, 'source failed');
+    await recordPollFailure(deps, source.id, err).catch((e: unknown) => log.error({ err: describeError(e) }, 'could not record failure'));
+    return { sourceId: source.id, status: 'error', code, error: message };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../config/load.js';
+import type { Channel } from '../deliver/channel.js';
+import type { InventoryIndex } from '../match/inventory-index.js';
+import type { ApplyByPolicy } from '../normalize/apply-by.js';
+import type { HttpClient } from '../net/http-client.js';
+import type { Source } from '../sources/source.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+/** Everything a stage may touch, built once by createApp(); stages never reach for globals. */
+export interface Deps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly sources: readonly Source[];
+  readonly inventory: InventoryIndex;
+  readonly policy: ApplyByPolicy;
+  /** Channel per subscription id. */
+  readonly channels: ReadonlyMap<string, Channel>;
+  /** In [0, 1): retry jitter; injected so tests are deterministic. */
+  readonly random: () => number;
+}

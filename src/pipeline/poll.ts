@@ -1,0 +1,61 @@
+import { describeError } from '../errors.js';
+import type { RawDocument } from '../model/raw-document.js';
+import type { Source } from '../sources/source.js';
+import type { SourceState } from '../store/store.js';
+import { sha256Hex } from '../util/hash.js';
+import type { Deps } from './deps.js';
+
+export type PollOutcome =
+  | { readonly status: 'not-modified' }
+  | { readonly status: 'ok'; readonly documents: readonly RawDocument[]; readonly commit: () => Promise<void> };
+
+/**
+ * Stage 1: fetch what a source has now and keep the exact bytes. The new validators/cursor are
+ * saved only by `commit()`, after the documents were ingested — a document that fails to parse
+ * is fetched again next time instead of being skipped by a 304.
+ */
+export async function pollSource(deps: Deps, source: Source): Promise<PollOutcome> {
+  const previous = await deps.store.getSourceState(source.id);
+  const now = deps.clock.now().toISOString();
+  const result = await source.fetch({ http: deps.http, clock: deps.clock, log: deps.log }, previous);
+  const base: SourceState = { ...previous, sourceId: source.id, validators: previous?.validators ?? {}, lastPollAt: now };
+  if (result.status === 'not-modified') {
+    await deps.store.saveSourceState(withoutError({ ...base, validators: result.validators, lastSuccessAt: now }));
+    return { status: 'not-modified' };
+  }
+  for (const doc of result.documents) {
+    await deps.store.putDocument({
+      sha256: sha256Hex(doc.body),
+      sourceId: doc.sourceId,
+      url: doc.url,
+      body: doc.body,
+      fetchedAt: doc.fetchedAt.toISOString(),
+      ...(doc.contentType ? { contentType: doc.contentType } : {}),
+    });
+  }
+  return {
+    status: 'ok',
+    documents: result.documents,
+    commit: () =>
+      deps.store.saveSourceState(
+        withoutError({ ...base, validators: result.validators, lastSuccessAt: now, ...(result.cursor === undefined ? {} : { cursor: result.cursor }) }),
+      ),
+  };
+}
+
+/** Record a failed poll without forgetting the last good validators. */
+export async function recordPollFailure(deps: Deps, sourceId: string, err: unknown): Promise<void> {
+  const previous = await deps.store.getSourceState(sourceId);
+  await deps.store.saveSourceState({
+    ...previous,
+    sourceId,
+    validators: previous?.validators ?? {},
+    lastPollAt: deps.clock.now().toISOString(),
+    lastError: describeError(err),
+  });
+}
+
+function withoutError(state: SourceState): SourceState {
+  const { lastError: _cleared, ...rest } = state;
+  return rest;
+}

@@ -1,0 +1,14 @@
+import type { SourceConfig } from '../config/schema.js';
+import type { SourceKind } from '../model/advisory.js';
+import { createSingleDocumentSource } from './single-document.js';
+import type { Source, SourceFactory } from './source.js';
+
+/** Every source kind and how to build it; the compiler flags a kind without a factory. */
+export const sourceFactories = {
+  kev: createSingleDocumentSource,
+  rss: createSingleDocumentSource,
+} satisfies Record<SourceKind, SourceFactory>;
+
+export function createSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+  return sourceFactories[config.kind](config, defaults);
+}

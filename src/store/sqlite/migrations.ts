@@ -1,0 +1,125 @@
+// Schema migrations as code (DESIGN.md "Storage"): run on open, each recorded once.
+import type { Database } from 'better-sqlite3';
+import { StoreError } from '../../errors.js';
+
+/** One schema step; ids only ever grow, and a released migration is never edited (add a new one). */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** The SQLite schema, oldest first. Dates are ISO 8601 text, so text order is time order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE advisories (
+        id            TEXT PRIMARY KEY,
+        source_id     TEXT,
+        revision      INTEGER NOT NULL,
+        material_hash TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        json          TEXT NOT NULL,
+        first_seen    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        published     TEXT NOT NULL,
+        modified      TEXT NOT NULL
+      );
+      -- listAdvisories: newest change first, optionally per source.
+      CREATE INDEX advisories_updated_at ON advisories (updated_at DESC, id);
+      CREATE INDEX advisories_source_updated_at ON advisories (source_id, updated_at DESC, id);
+
+      CREATE TABLE advisory_revisions (
+        advisory_id TEXT NOT NULL REFERENCES advisories (id),
+        revision    INTEGER NOT NULL,
+        json        TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (advisory_id, revision)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE source_state (
+        source_id       TEXT PRIMARY KEY,
+        validators      TEXT NOT NULL,
+        cursor          TEXT,
+        last_poll_at    TEXT,
+        last_success_at TEXT,
+        last_error      TEXT
+      );
+
+      CREATE TABLE documents (
+        sha256       TEXT PRIMARY KEY,
+        source_id    TEXT NOT NULL,
+        url          TEXT NOT NULL,
+        content_type TEXT,
+        body         BLOB NOT NULL,
+        fetched_at   TEXT NOT NULL
+      );
+
+      CREATE TABLE matches (
+        advisory_id     TEXT NOT NULL,
+        item_collection TEXT NOT NULL,
+        item_name       TEXT NOT NULL,
+        json            TEXT NOT NULL,
+        PRIMARY KEY (advisory_id, item_collection, item_name)
+      ) WITHOUT ROWID;
+
+      -- The primary key is what makes "send nothing twice" hold across cycles and crashes.
+      CREATE TABLE deliveries (
+        key             TEXT PRIMARY KEY NOT NULL,
+        subscription_id TEXT NOT NULL,
+        advisory_id     TEXT NOT NULL,
+        revision        INTEGER NOT NULL,
+        channel         TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'retry', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL,
+        next_attempt_at TEXT,
+        sent_at         TEXT,
+        last_error      TEXT
+      );
+      -- listDueDeliveries: pending, or retry whose next attempt has come.
+      CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+      CREATE INDEX deliveries_subscription ON deliveries (subscription_id, created_at);
+      CREATE INDEX deliveries_created_at ON deliveries (created_at, key);
+    `,
+  },
+];
+
+/**
+ * Apply every migration the database has not recorded, in one IMMEDIATE transaction so two
+ * processes opening the same file cannot both apply one. Returns the ids applied now.
+ */
+export function applyMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const run = db.transaction((): number[] => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    const done = new Set(
+      db
+        .prepare<[], { id: number }>('SELECT id FROM schema_migrations')
+        .all()
+        .map((r) => r.id),
+    );
+    const newest = Math.max(0, ...migrations.map((m) => m.id));
+    const unknown = [...done].filter((id) => id > newest);
+    if (unknown.length > 0) {
+      // A newer secwatch has written this database; running old code on it could corrupt it.
+      throw new StoreError(`database schema has migration ${Math.max(...unknown)}, newer than this secwatch knows (${newest})`);
+    }
+    // SQLite's clock, not ours: the timestamp is bookkeeping, and no Date.now() lives in store/.
+    const record = db.prepare<[number, string]>(
+      `INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+    );
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
+      if (done.has(m.id)) continue;
+      db.exec(m.sql);
+      record.run(m.id, m.name);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,281 @@
+// SQLite adapter of the Store contract (src/store/store.ts), on better-sqlite3 v12 (synchronous).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError, describeError } from '../../errors.js';
+import type { Advisory } from '../../model/advisory.js';
+import { contentHash, materialHash } from '../../model/fingerprint.js';
+import type { Match } from '../../model/match.js';
+import type { Validators } from '../../net/http-client.js';
+import type { DeliveryRecord, DeliveryStatus, SourceState, Store, StoredAdvisory, StoredDocument } from '../store.js';
+import type { UpsertOutcome, UpsertStatus } from '../store.js';
+import { applyMigrations } from './migrations.js';
+
+// Row shapes as SELECTed; nullable columns hold the contract's optional fields.
+type Nullable = string | null;
+interface AdvisoryRow { json: string; first_seen: string; updated_at: string }
+interface CurrentRow { revision: number; material_hash: string; content_hash: string }
+interface SourceStateRow { source_id: string; validators: string; cursor: Nullable; last_poll_at: Nullable; last_success_at: Nullable; last_error: Nullable }
+interface DocumentRow { sha256: string; source_id: string; url: string; content_type: Nullable; body: Buffer; fetched_at: string }
+interface DeliveryRow {
+  key: string; subscription_id: string; advisory_id: string; revision: number; channel: string; payload: string; status: DeliveryStatus;
+  attempts: number; created_at: string; next_attempt_at: Nullable; sent_at: Nullable; last_error: Nullable;
+}
+
+/** SQLite treats a negative LIMIT as "no limit", so one statement serves both cases. */
+const NO_LIMIT = -1;
+const BUSY_TIMEOUT_MS = 5000;
+const DELIVERY_COLUMNS =
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error';
+
+/** Open (creating and migrating if needed) the embedded store at `path`, or ':memory:' for tests. */
+export function openSqliteStore(path: string): Store {
+  const db = openDatabase(path);
+  const q = prepare(db);
+
+  const upsert = db.transaction((advisories: readonly Advisory[], seenAt: string): UpsertOutcome[] =>
+    // Sequential on purpose: the same id twice in one batch sees its own first write.
+    advisories.map((input) => {
+      const material = materialHash(input);
+      const content = contentHash(input);
+      const cur = q.currentAdvisory.get(input.id);
+      const status: UpsertStatus =
+        cur === undefined ? 'new' : cur.material_hash !== material ? 'revised' : cur.content_hash !== content ? 'updated' : 'unchanged';
+      const revision = cur === undefined ? 1 : status === 'revised' ? cur.revision + 1 : cur.revision;
+      const advisory: Advisory = { ...input, revision };
+      if (status === 'unchanged') return { id: input.id, status, advisory };
+      const json = JSON.stringify(advisory);
+      const { id, published, modified } = advisory;
+      q.putAdvisory.run({ id, sourceId: advisory.source.id ?? null, revision, material, content, json, seenAt, published, modified });
+      // 'updated' rewrites the current revision's history row: history keeps one row per revision.
+      q.putRevision.run({ id: advisory.id, revision, json, seenAt });
+      return { id: input.id, status, advisory };
+    }),
+  );
+
+  const replaceMatches = db.transaction((advisoryId: string, matches: readonly Match[]): void => {
+    q.deleteMatches.run(advisoryId);
+    for (const m of matches) {
+      if (m.advisoryId !== advisoryId) {
+        throw new StoreError(`replaceMatches: a match of ${m.advisoryId} was given for ${advisoryId}`);
+      }
+      q.putMatch.run({ advisoryId, collection: m.item.collection, name: m.item.name, json: JSON.stringify(m) });
+    }
+  });
+
+  return {
+    upsertAdvisories: (advisories, seenAt) => run('upsertAdvisories', () => upsert(advisories, iso(seenAt))),
+    getAdvisory: (id) => run('getAdvisory', () => ifFound(q.getAdvisory.get(id), toStoredAdvisory)),
+    listAdvisories: (query = {}) =>
+      run('listAdvisories', () => {
+        const limit = query.limit ?? NO_LIMIT;
+        const rows =
+          query.sourceId === undefined ? q.listAdvisories.all({ limit }) : q.listAdvisoriesBySource.all({ limit, sourceId: query.sourceId });
+        return rows.map(toStoredAdvisory);
+      }),
+    listRevisions: (id) => run('listRevisions', () => q.listRevisions.all(id).map((r) => JSON.parse(r.json) as Advisory)),
+
+    getSourceState: (sourceId) => run('getSourceState', () => ifFound(q.getSourceState.get(sourceId), toSourceState)),
+    saveSourceState: (s) =>
+      run('saveSourceState', () => {
+        // A saved state replaces the old one whole; a JSON null cursor is kept apart from "no cursor".
+        const cursor = s.cursor === undefined ? null : JSON.stringify(s.cursor);
+        const { sourceId, lastPollAt = null, lastSuccessAt = null, lastError = null } = s;
+        q.putSourceState.run({ sourceId, validators: JSON.stringify(s.validators), cursor, lastPollAt, lastSuccessAt, lastError });
+      }),
+
+    putDocument: (d) =>
+      run('putDocument', () => {
+        // Hash-addressed: the same sha256 is the same bytes, so the first write stands.
+        q.putDocument.run({ ...d, contentType: d.contentType ?? null });
+      }),
+    getDocument: (sha256) => run('getDocument', () => ifFound(q.getDocument.get(sha256), toDocument)),
+
+    replaceMatches: (advisoryId, matches) => run('replaceMatches', () => replaceMatches(advisoryId, matches)),
+    listMatches: (advisoryIds) =>
+      run('listMatches', () => {
+        // json_each binds any number of ids as one parameter (no SQLITE_MAX_VARIABLE_NUMBER limit).
+        const rows = advisoryIds === undefined ? q.listAllMatches.all() : q.listMatches.all(JSON.stringify(advisoryIds));
+        return rows.map((r) => JSON.parse(r.json) as Match);
+      }),
+
+    createDelivery: (d) =>
+      run('createDelivery', () => {
+        const payload = JSON.stringify(d.payload) ?? 'null';
+        const { changes } = q.createDelivery.run({ ...d, payload, createdAt: iso(d.createdAt) });
+        return changes === 1 ? 'created' : 'exists';
+      }),
+    listDueDeliveries: (now, limit) =>
+      run('listDueDeliveries', () => q.listDue.all({ now: iso(now), limit: limit ?? NO_LIMIT }).map(toDelivery)),
+    updateDelivery: (key, u) =>
+      run('updateDelivery', () => {
+        // Fields left out are cleared: an update states the whole attempt state, not a patch.
+        const { status, attempts, lastError = null } = u;
+        const nextAttemptAt = u.nextAttemptAt === undefined ? null : iso(u.nextAttemptAt);
+        const sentAt = u.sentAt === undefined ? null : iso(u.sentAt);
+        const { changes } = q.updateDelivery.run({ key, status, attempts, nextAttemptAt, sentAt, lastError });
+        if (changes === 0) throw new StoreError(`updateDelivery: no delivery with key ${key}`);
+      }),
+    listDeliveries: (query = {}) =>
+      run('listDeliveries', () =>
+        q.listDeliveries
+          .all({ status: query.status ?? null, subscriptionId: query.subscriptionId ?? null, limit: query.limit ?? NO_LIMIT })
+          .map(toDelivery),
+      ),
+
+    close: () =>
+      run('close', () => {
+        if (db.open) db.close();
+      }),
+  };
+}
+
+function openDatabase(path: string): Database.Database {
+  try {
+    if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL'); // readers (feed, API) never block the poller's writes
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`); // a second process waits instead of failing at once
+      db.pragma('foreign_keys = ON');
+      applyMigrations(db);
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  } catch (err) {
+    throw new StoreError(`open ${path}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+function prepare(db: Database.Database) {
+  const advisoryCols = 'json, first_seen, updated_at FROM advisories';
+  return {
+    currentAdvisory: db.prepare<[string], CurrentRow>('SELECT revision, material_hash, content_hash FROM advisories WHERE id = ?'),
+    putAdvisory: db.prepare<Record<string, unknown>>(
+      `INSERT INTO advisories (id, source_id, revision, material_hash, content_hash, json, first_seen, updated_at, published, modified)
+       VALUES (@id, @sourceId, @revision, @material, @content, @json, @seenAt, @seenAt, @published, @modified)
+       ON CONFLICT (id) DO UPDATE SET source_id = excluded.source_id, revision = excluded.revision,
+         material_hash = excluded.material_hash, content_hash = excluded.content_hash, json = excluded.json,
+         updated_at = excluded.updated_at, published = excluded.published, modified = excluded.modified`,
+    ),
+    putRevision: db.prepare<Record<string, unknown>>(
+      `INSERT INTO advisory_revisions (advisory_id, revision, json, recorded_at) VALUES (@id, @revision, @json, @seenAt)
+       ON CONFLICT (advisory_id, revision) DO UPDATE SET json = excluded.json`,
+    ),
+    getAdvisory: db.prepare<[string], AdvisoryRow>(`SELECT ${advisoryCols} WHERE id = ?`),
+    listAdvisories: db.prepare<{ limit: number }, AdvisoryRow>(`SELECT ${advisoryCols} ORDER BY updated_at DESC, id LIMIT @limit`),
+    listAdvisoriesBySource: db.prepare<{ limit: number; sourceId: string }, AdvisoryRow>(
+      `SELECT ${advisoryCols} WHERE source_id = @sourceId ORDER BY updated_at DESC, id LIMIT @limit`,
+    ),
+    listRevisions: db.prepare<[string], { json: string }>('SELECT json FROM advisory_revisions WHERE advisory_id = ? ORDER BY revision'),
+    getSourceState: db.prepare<[string], SourceStateRow>('SELECT * FROM source_state WHERE source_id = ?'),
+    putSourceState: db.prepare<Record<string, unknown>>(
+      `INSERT INTO source_state (source_id, validators, cursor, last_poll_at, last_success_at, last_error)
+       VALUES (@sourceId, @validators, @cursor, @lastPollAt, @lastSuccessAt, @lastError)
+       ON CONFLICT (source_id) DO UPDATE SET validators = excluded.validators, cursor = excluded.cursor,
+         last_poll_at = excluded.last_poll_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
+    ),
+    putDocument: db.prepare<Record<string, unknown>>(
+      `INSERT INTO documents (sha256, source_id, url, content_type, body, fetched_at)
+       VALUES (@sha256, @sourceId, @url, @contentType, @body, @fetchedAt) ON CONFLICT (sha256) DO NOTHING`,
+    ),
+    getDocument: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE sha256 = ?'),
+    deleteMatches: db.prepare<[string]>('DELETE FROM matches WHERE advisory_id = ?'),
+    // One row per (advisory, item): a duplicate in the input keeps the last match given.
+    putMatch: db.prepare<Record<string, unknown>>(
+      `INSERT INTO matches (advisory_id, item_collection, item_name, json) VALUES (@advisoryId, @collection, @name, @json)
+       ON CONFLICT (advisory_id, item_collection, item_name) DO UPDATE SET json = excluded.json`,
+    ),
+    listAllMatches: db.prepare<[], { json: string }>('SELECT json FROM matches ORDER BY advisory_id, item_collection, item_name'),
+    listMatches: db.prepare<[string], { json: string }>(
+      `SELECT json FROM matches WHERE advisory_id IN (SELECT value FROM json_each(?))
+       ORDER BY advisory_id, item_collection, item_name`,
+    ),
+    createDelivery: db.prepare<Record<string, unknown>>(
+      `INSERT INTO deliveries (key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at)
+       VALUES (@key, @subscriptionId, @advisoryId, @revision, @channel, @payload, 'pending', 0, @createdAt)
+       ON CONFLICT (key) DO NOTHING`,
+    ),
+    // A retry without a time is due at once; otherwise it would never be attempted again.
+    listDue: db.prepare<{ now: string; limit: number }, DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+       WHERE status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= @now))
+       ORDER BY created_at, key LIMIT @limit`,
+    ),
+    updateDelivery: db.prepare<Record<string, unknown>>(
+      `UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt,
+         sent_at = @sentAt, last_error = @lastError WHERE key = @key`,
+    ),
+    listDeliveries: db.prepare<{ status: string | null; subscriptionId: string | null; limit: number }, DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+       WHERE (@status IS NULL OR status = @status) AND (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
+       ORDER BY created_at, key LIMIT @limit`,
+    ),
+  };
+}
+
+/** Run one store operation; anything it throws becomes a StoreError naming the operation. */
+function run<T>(op: string, fn: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    try {
+      resolve(fn());
+    } catch (err) {
+      throw err instanceof StoreError ? err : new StoreError(`${op}: ${describeError(err)}`, { cause: err });
+    }
+  });
+}
+
+function ifFound<R, T>(row: R | undefined, map: (row: R) => T): T | undefined {
+  return row === undefined ? undefined : map(row);
+}
+
+/** Stored dates are ISO 8601 UTC text; an invalid Date throws here rather than storing "Invalid Date". */
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+function toStoredAdvisory(r: AdvisoryRow): StoredAdvisory {
+  return { advisory: JSON.parse(r.json) as Advisory, firstSeen: r.first_seen, updatedAt: r.updated_at };
+}
+
+function toSourceState(r: SourceStateRow): SourceState {
+  return {
+    sourceId: r.source_id,
+    validators: JSON.parse(r.validators) as Validators,
+    ...(r.cursor === null ? {} : { cursor: JSON.parse(r.cursor) as unknown }),
+    ...(r.last_poll_at === null ? {} : { lastPollAt: r.last_poll_at }),
+    ...(r.last_success_at === null ? {} : { lastSuccessAt: r.last_success_at }),
+    ...(r.last_error === null ? {} : { lastError: r.last_error }),
+  };
+}
+
+function toDocument(r: DocumentRow): StoredDocument {
+  return {
+    sha256: r.sha256,
+    sourceId: r.source_id,
+    url: r.url,
+    ...(r.content_type === null ? {} : { contentType: r.content_type }),
+    // A plain Uint8Array view, so callers see the same type whichever adapter they use.
+    body: new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength),
+    fetchedAt: r.fetched_at,
+  };
+}
+
+function toDelivery(r: DeliveryRow): DeliveryRecord {
+  return {
+    key: r.key,
+    subscriptionId: r.subscription_id,
+    advisoryId: r.advisory_id,
+    revision: r.revision,
+    channel: r.channel,
+    payload: JSON.parse(r.payload) as unknown,
+    status: r.status,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    ...(r.next_attempt_at === null ? {} : { nextAttemptAt: r.next_attempt_at }),
+    ...(r.sent_at === null ? {} : { sentAt: r.sent_at }),
+    ...(r.last_error === null ? {} : { lastError: r.last_error }),
+  };
+}

@@ -1,0 +1,117 @@
+// Garbage in, ParseError out (miniflux's FuzzParse idea): never a TypeError, RangeError or a hang.
+import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../src/errors.js';
+import type { DocumentFormat, Parser } from '../../src/parse/index.js';
+import { parsers } from '../../src/parse/index.js';
+import { corpus, CORPUS_FETCHED_AT } from '../helpers/corpus.js';
+
+/** mulberry32: small, seeded, good enough to pick offsets; the same seed gives the same inputs. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const bytesOf = (chars: string): number[] => [...chars].map((c) => c.charCodeAt(0));
+/** Bytes that matter to JSON and XML, so flips hit structure more often than uniform noise would. */
+const SYNTAX = bytesOf('{}[]":,<>/?!&;=\'-\\ \n0aZ').concat([0x00, 0xff, 0xc3, 0xef]);
+/** Bytes that mostly keep a document well-formed, so odd values reach the adapters, not only the syntax checks. */
+const TEXT = bytesOf('abcXYZ0189-: ');
+
+function mutants(seeds: readonly Uint8Array[], count: number, seed: number): Uint8Array[] {
+  const rnd = prng(seed);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const base = seeds[i % seeds.length]!;
+    switch (i % 5) {
+      case 0: // truncation
+        out.push(base.slice(0, int(base.length)));
+        break;
+      case 1:
+      case 2: {
+        // a few byte flips: structural or any byte, or text-like ones
+        const copy = base.slice();
+        const [pool, flips, noise] = i % 5 === 1 ? [SYNTAX, 1 + int(8), 0.2] : [TEXT, 1 + int(2), 0];
+        for (let k = flips; k > 0; k--) copy[int(copy.length)] = rnd() < noise ? int(256) : pool[int(pool.length)]!;
+        out.push(copy);
+        break;
+      }
+      case 3: {
+        // a slice of the document spliced into the middle of itself
+        const from = int(base.length);
+        const to = Math.min(base.length, from + int(200));
+        const at = int(base.length);
+        out.push(new Uint8Array([...base.subarray(0, at), ...base.subarray(from, to), ...base.subarray(at)]));
+        break;
+      }
+      default: // random bytes
+        out.push(Uint8Array.from({ length: int(400) }, () => int(256)));
+    }
+  }
+  return out;
+}
+
+const kevSmall = (): Uint8Array => {
+  // The first 20 entries of the real catalog, so flips and splices land in entries, not only in the array.
+  const catalog = JSON.parse(corpus('kev/known_exploited_vulnerabilities.2025-08-25.json').toString('utf8')) as {
+    vulnerabilities: unknown[];
+  };
+  const small = { ...catalog, count: 20, vulnerabilities: catalog.vulnerabilities.slice(0, 20) };
+  return new TextEncoder().encode(JSON.stringify(small, null, 2));
+};
+
+const inlineFeeds = [
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Critical: x CVE-2024-1234</title>
+   <link>https://e.example/RHSA-2024:1</link><pubDate>Mon, 02 Sep 2024 08:30:00 +0200</pubDate>
+   <description><![CDATA[<p>a &amp; b</p>]]></description><category domain="s">Low</category></item></channel></rss>`,
+  `<feed xmlns="http://www.w3.org/2005/Atom"><title>a</title><updated>2024-10-01T12:00:00Z</updated><entry><id>urn:x</id>
+   <title type="html">[High] &lt;b&gt;x&lt;/b&gt;</title><link rel="alternate" href="https://e.example/GHSA-9v2f-6vcg-3hgv"/>
+   <published>2024-09-30T08:00:00+02:00</published><updated>2024-10-01T09:15:00Z</updated><category term="Moderate"/>
+   <content type="html">&lt;p&gt;CVE-2024-47164&lt;/p&gt;</content></entry></feed>`,
+].map((x) => new TextEncoder().encode(x));
+
+const inputs: Record<DocumentFormat, () => Uint8Array[]> = {
+  kev: () => [
+    ...mutants([kevSmall(), corpus('cisa-rss/cisa-csaf-it-feed-tlp-white.2024-10-03.json')], 180, 0x5ec),
+    ...mutants([corpus('kev/known_exploited_vulnerabilities.2025-08-21.json')], 20, 0xca7),
+  ],
+  rss: () => mutants([corpus('vendor-rss/debian/dsa-long.3-item-excerpt.rdf'), ...inlineFeeds], 200, 0xfeed),
+};
+
+describe.each(Object.entries(parsers) as [DocumentFormat, Parser][])('fuzz %s parser', (format, parse) => {
+  it('throws only ParseError on ~200 mutated and random documents, and returns well-formed advisories otherwise', async () => {
+    const outcomes = { ok: 0, parseError: 0 };
+    for (const [i, body] of inputs[format]().entries()) {
+      const doc = { sourceId: 'fuzz', sourceKind: format, url: `fuzz:${i}`, body, fetchedAt: CORPUS_FETCHED_AT };
+      let result: unknown;
+      try {
+        result = await parse(doc, { vendor: 'Fuzz' });
+      } catch (err) {
+        if (!(err instanceof ParseError)) {
+          throw new Error(`input #${i} threw ${String(err)} instead of a ParseError`, { cause: err });
+        }
+        expect(err.format).toBe(format);
+        expect(err.message).not.toBe('');
+        outcomes.parseError++;
+        continue;
+      }
+      expect(Array.isArray(result)).toBe(true);
+      for (const a of result as { id: unknown; title: unknown; published: unknown }[]) {
+        expect(typeof a.id).toBe('string');
+        expect(typeof a.title).toBe('string');
+        expect(new Date(a.published as string).toISOString()).toBe(a.published);
+      }
+      outcomes.ok++;
+    }
+    // The generator must exercise both paths, or it tests nothing.
+    expect(outcomes.ok + outcomes.parseError).toBe(200);
+    expect(outcomes.parseError).toBeGreaterThan(20);
+    expect(outcomes.ok).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,410 @@
+// The Store conformance suite (STYLE.md B7): every adapter runs exactly these tests.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.js';
+import type { Advisory } from '../../src/model/advisory.js';
+import type { Match } from '../../src/model/match.js';
+import { deliveryKey } from '../../src/store/index.js';
+import type { DeliveryRecord, NewDelivery, Store, StoredDocument, UpsertOutcome } from '../../src/store/index.js';
+import { sha256Hex } from '../../src/util/hash.js';
+import { makeAdvisory } from '../helpers/advisory-factory.js';
+
+/** Fixed instants, minutes after 2024-07-01T12:00Z: nothing here reads the real clock. */
+const at = (minute: number): Date => new Date(Date.UTC(2024, 6, 1, 12, minute));
+const T1 = at(1);
+const T2 = at(2);
+const T3 = at(3);
+const T4 = at(4);
+
+const brief = (outcomes: UpsertOutcome[]) => outcomes.map((o) => [o.id, o.status, o.advisory.revision]);
+const byKey = (ds: DeliveryRecord[]) => ds.map((d) => d.key).sort();
+
+/** The same advisory with a change that must re-alert people (DESIGN.md "quiet revisions"). */
+const materially = (a: Advisory, severity: Advisory['severity'] = 'important'): Advisory => ({ ...a, severity });
+
+/** The same advisory, reworded: only wording, links, timestamps and CVE order differ. */
+function reworded(a: Advisory): Advisory {
+  return {
+    ...a,
+    title: `${a.title} (updated wording)`,
+    summary: 'Reworded summary.',
+    url: 'https://vendor.example/new-location',
+    modified: '2024-07-02T08:00:00.000Z',
+    cves: [...a.cves].reverse(),
+    remediation: { ...a.remediation, url: 'https://mirror.example/2.4.1', action: 'Install 2.4.1 or later.' },
+  };
+}
+
+function makeMatch(advisoryId: string, name: string, overrides: Partial<Match> = {}): Match {
+  return {
+    advisoryId,
+    item: { name, collection: 'servers', vendor: 'Example', product: 'Example Server', version: '2.3.0', instances: 3 },
+    reason: 'product name and version range',
+    confidence: 'high',
+    applyBy: '2024-07-15',
+    applyByRule: 'msrc-classic:critical',
+    ...overrides,
+  };
+}
+
+function makeDelivery(o: Partial<Omit<NewDelivery, 'key'>> = {}): NewDelivery {
+  const subscriptionId = o.subscriptionId ?? 'ops-mail';
+  const advisoryId = o.advisoryId ?? 'TEST-2024-0001';
+  const revision = o.revision ?? 1;
+  return {
+    key: deliveryKey(subscriptionId, advisoryId, revision),
+    subscriptionId,
+    advisoryId,
+    revision,
+    channel: o.channel ?? 'email',
+    payload: o.payload ?? { subject: `[secwatch] ${advisoryId}`, severity: 'critical', lines: ['a', 'b'] },
+    createdAt: o.createdAt ?? T1,
+  };
+}
+
+function makeDocument(body: Uint8Array, overrides: Partial<StoredDocument> = {}): StoredDocument {
+  return {
+    sha256: sha256Hex(body),
+    sourceId: 'test-feed',
+    url: 'https://vendor.example/feed.xml',
+    contentType: 'application/rss+xml',
+    body,
+    fetchedAt: T1.toISOString(),
+    ...overrides,
+  };
+}
+
+/** Register the Store contract for one adapter; `open` must return a fresh, empty store each call. */
+export function describeStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('upsertAdvisories', () => {
+      const a = makeAdvisory({ id: 'A', cves: ['CVE-2024-0001', 'CVE-2024-0002'] });
+
+      it('stores a new advisory as revision 1, whatever revision it came with', async () => {
+        const out = await store.upsertAdvisories([{ ...a, revision: 7 }], T1);
+        expect(out).toEqual([{ id: 'A', status: 'new', advisory: { ...a, revision: 1 } }]);
+        expect(await store.getAdvisory('A')).toEqual({ advisory: { ...a, revision: 1 }, firstSeen: T1.toISOString(), updatedAt: T1.toISOString() });
+        expect(await store.listRevisions('A')).toEqual([{ ...a, revision: 1 }]);
+      });
+
+      it('knows nothing of an advisory never stored', async () => {
+        await store.upsertAdvisories([a], T1);
+        expect(await store.getAdvisory('B')).toBeUndefined();
+        expect(await store.listRevisions('B')).toEqual([]);
+        expect(await store.upsertAdvisories([], T2)).toEqual([]);
+      });
+
+      it('reports an identical advisory as unchanged and does not touch it', async () => {
+        await store.upsertAdvisories([a], T1);
+        expect(await store.upsertAdvisories([{ ...a, revision: 5 }], T2)).toEqual([{ id: 'A', status: 'unchanged', advisory: { ...a, revision: 1 } }]);
+        expect((await store.getAdvisory('A'))?.updatedAt).toBe(T1.toISOString());
+        expect(await store.listRevisions('A')).toHaveLength(1);
+      });
+
+      it('bumps the revision on a material change and keeps the old one in history', async () => {
+        await store.upsertAdvisories([a], T1);
+        const changed = materially(a);
+        expect(await store.upsertAdvisories([changed], T2)).toEqual([{ id: 'A', status: 'revised', advisory: { ...changed, revision: 2 } }]);
+        expect(await store.getAdvisory('A')).toEqual({ advisory: { ...changed, revision: 2 }, firstSeen: T1.toISOString(), updatedAt: T2.toISOString() });
+        expect(await store.listRevisions('A')).toEqual([{ ...a, revision: 1 }, { ...changed, revision: 2 }]);
+        expect(brief(await store.upsertAdvisories([changed], T3))).toEqual([['A', 'unchanged', 2]]);
+      });
+
+      it.each<[string, Partial<Advisory>]>([
+        ['severity', { severity: 'low' }],
+        ['a new CVE', { cves: ['CVE-2024-0001', 'CVE-2024-0002', 'CVE-2024-0003'] }],
+        ['exploitation', { exploited: { exploited: true, kev: { dateAdded: '2024-07-02', dueDate: '2024-07-23', ransomware: false } } }],
+        ['affected products', { products: [{ vendor: 'Example', product: 'Example Server', fixed: ['2.4.2'] }] }],
+        ['the fix', { remediation: { fixedVersions: ['2.4.2'], url: 'https://vendor.example/downloads/2.4.1', action: 'Upgrade to 2.4.1.' } }],
+        ['kind', { kind: 'advance-notice' }],
+        ['planned release', { plannedRelease: { date: '2024-07-09', maxSeverity: 'critical' } }],
+      ])('treats a change of %s as a revision', async (_what, change) => {
+        await store.upsertAdvisories([a], T1);
+        expect(brief(await store.upsertAdvisories([{ ...a, ...change }], T2))).toEqual([['A', 'revised', 2]]);
+      });
+
+      it('stores a reworded but materially equal advisory as updated, same revision', async () => {
+        await store.upsertAdvisories([a], T1);
+        const b = reworded(a);
+        expect(await store.upsertAdvisories([b], T2)).toEqual([{ id: 'A', status: 'updated', advisory: { ...b, revision: 1 } }]);
+        expect(await store.getAdvisory('A')).toEqual({ advisory: { ...b, revision: 1 }, firstSeen: T1.toISOString(), updatedAt: T2.toISOString() });
+        // The current revision's history entry is rewritten, not duplicated.
+        expect(await store.listRevisions('A')).toEqual([{ ...b, revision: 1 }]);
+      });
+
+      it('keeps one history entry per revision through new, revised, updated, revised', async () => {
+        const v2 = materially(a, 'important');
+        const v2b = reworded(v2);
+        const v3 = materially(v2b, 'moderate');
+        const steps = [];
+        for (const [v, t] of [[a, T1], [v2, T2], [v2b, T3], [v3, T4]] as const) steps.push(...brief(await store.upsertAdvisories([v], t)));
+        expect(steps).toEqual([['A', 'new', 1], ['A', 'revised', 2], ['A', 'updated', 2], ['A', 'revised', 3]]);
+        expect(await store.listRevisions('A')).toEqual([{ ...a, revision: 1 }, { ...v2b, revision: 2 }, { ...v3, revision: 3 }]);
+        expect(await store.getAdvisory('A')).toMatchObject({ advisory: { ...v3, revision: 3 }, firstSeen: T1.toISOString(), updatedAt: T4.toISOString() });
+      });
+
+      it('answers a mixed batch per advisory, in input order', async () => {
+        const b = makeAdvisory({ id: 'B' });
+        await store.upsertAdvisories([a, b], T1);
+        const c = makeAdvisory({ id: 'C' });
+        const out = await store.upsertAdvisories([c, materially(b), a, materially(a, 'low')], T2);
+        expect(brief(out)).toEqual([['C', 'new', 1], ['B', 'revised', 2], ['A', 'unchanged', 1], ['A', 'revised', 2]]);
+      });
+
+      it('sees its own earlier write when one batch holds the same id twice', async () => {
+        expect(brief(await store.upsertAdvisories([a, materially(a)], T1))).toEqual([['A', 'new', 1], ['A', 'revised', 2]]);
+        expect(await store.listRevisions('A')).toHaveLength(2);
+      });
+
+      it('stores 1,500 advisories in one call', async () => {
+        const many = Array.from({ length: 1500 }, (_, i) => makeAdvisory({ id: `BULK-${String(i).padStart(4, '0')}` }));
+        const first = await store.upsertAdvisories(many, T1);
+        expect(first.filter((o) => o.status === 'new')).toHaveLength(1500);
+        expect(await store.listAdvisories()).toHaveLength(1500);
+        const again = await store.upsertAdvisories(many, T2);
+        expect(again.every((o) => o.status === 'unchanged')).toBe(true);
+        expect((await store.getAdvisory('BULK-1499'))?.advisory.id).toBe('BULK-1499');
+      });
+
+      it('writes nothing of a batch that fails part-way, and says which operation failed', async () => {
+        const bad = makeAdvisory({ id: 'BAD', cvss: [{ version: '3.1', score: 10n as unknown as number }] });
+        const result = store.upsertAdvisories([a, bad], T1);
+        await expect(result).rejects.toBeInstanceOf(StoreError);
+        await expect(result).rejects.toThrow(/upsertAdvisories/);
+        expect(await store.getAdvisory('A')).toBeUndefined();
+      });
+
+      it('rejects an invalid date with a StoreError', async () => {
+        await expect(store.upsertAdvisories([a], new Date('not a date'))).rejects.toBeInstanceOf(StoreError);
+        expect(await store.getAdvisory('A')).toBeUndefined();
+      });
+    });
+
+    describe('listAdvisories', () => {
+      const ids = async (query?: Parameters<Store['listAdvisories']>[0]) => (await store.listAdvisories(query)).map((s) => s.advisory.id);
+
+      it('lists the most recently changed first, then by id; unchanged upserts do not move', async () => {
+        await store.upsertAdvisories([makeAdvisory({ id: 'B' }), makeAdvisory({ id: 'A' })], T1);
+        await store.upsertAdvisories([makeAdvisory({ id: 'C' })], T2);
+        expect(await ids()).toEqual(['C', 'A', 'B']);
+        await store.upsertAdvisories([materially(makeAdvisory({ id: 'B' }))], T3);
+        await store.upsertAdvisories([makeAdvisory({ id: 'A' })], T4);
+        expect(await ids()).toEqual(['B', 'C', 'A']);
+        expect(await ids({ limit: 2 })).toEqual(['B', 'C']);
+        const [top] = await store.listAdvisories({ limit: 1 });
+        expect(top).toEqual({ advisory: { ...materially(makeAdvisory({ id: 'B' })), revision: 2 }, firstSeen: T1.toISOString(), updatedAt: T3.toISOString() });
+      });
+
+      it('filters on the advisory source id', async () => {
+        const from = (id: string, sourceId?: string) =>
+          makeAdvisory({ id, source: sourceId === undefined ? { kind: 'kev' } : { kind: 'rss', id: sourceId } });
+        await store.upsertAdvisories([from('D', 'feed-a'), from('B', 'feed-b'), from('C'), from('A', 'feed-a')], T1);
+        expect(await ids({ sourceId: 'feed-a' })).toEqual(['A', 'D']);
+        expect(await ids({ sourceId: 'feed-a', limit: 1 })).toEqual(['A']);
+        expect(await ids({ sourceId: 'feed-b' })).toEqual(['B']);
+        expect(await ids({ sourceId: 'nowhere' })).toEqual([]);
+        expect(await ids()).toEqual(['A', 'B', 'C', 'D']);
+      });
+    });
+
+    describe('source state', () => {
+      it('knows nothing of a source never saved', async () => {
+        expect(await store.getSourceState('never')).toBeUndefined();
+      });
+
+      it('round-trips validators, an arbitrary JSON cursor and every field', async () => {
+        const state = {
+          sourceId: 'cisa-kev',
+          validators: { etag: 'W/"abc"', lastModified: 'Mon, 01 Jul 2024 12:00:00 GMT' },
+          cursor: { catalogVersion: '2024.07.01', seen: ['CVE-2024-1', 'CVE-2024-2'], page: 3, deep: { ok: true, none: null } },
+          lastPollAt: T2.toISOString(),
+          lastSuccessAt: T1.toISOString(),
+          lastError: 'HTTP 503 from www.cisa.gov',
+        };
+        await store.saveSourceState(state);
+        expect(await store.getSourceState('cisa-kev')).toEqual(state);
+      });
+
+      it.each<[string, unknown]>([
+        ['null', null],
+        ['a number', 0],
+        ['a string', 'opaque-token'],
+        ['an array', [1, 'two', { three: 3 }]],
+      ])('round-trips %s as the cursor', async (_what, cursor) => {
+        await store.saveSourceState({ sourceId: 's', validators: {}, cursor });
+        expect((await store.getSourceState('s'))?.cursor).toEqual(cursor);
+      });
+
+      it('leaves absent fields absent', async () => {
+        await store.saveSourceState({ sourceId: 's', validators: {} });
+        expect(await store.getSourceState('s')).toStrictEqual({ sourceId: 's', validators: {} });
+      });
+
+      it('replaces the whole state on save and keeps sources apart', async () => {
+        await store.saveSourceState({ sourceId: 's', validators: { etag: '"1"' }, cursor: { n: 1 }, lastSuccessAt: T1.toISOString() });
+        await store.saveSourceState({ sourceId: 'other', validators: { etag: '"x"' } });
+        const next = { sourceId: 's', validators: { lastModified: 'Tue, 02 Jul 2024 00:00:00 GMT' }, lastPollAt: T2.toISOString(), lastError: 'timeout' };
+        await store.saveSourceState(next);
+        expect(await store.getSourceState('s')).toStrictEqual(next);
+        expect(await store.getSourceState('other')).toStrictEqual({ sourceId: 'other', validators: { etag: '"x"' } });
+      });
+    });
+
+    describe('documents', () => {
+      // Every byte value, including NUL and invalid UTF-8: signatures are over exact bytes.
+      const bytes = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
+
+      it('gives back the exact bytes and metadata', async () => {
+        const doc = makeDocument(bytes);
+        await store.putDocument(doc);
+        const got = await store.getDocument(doc.sha256);
+        expect(got).toEqual(doc);
+        expect(got?.body).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(got?.body ?? []).equals(Buffer.from(bytes))).toBe(true);
+      });
+
+      it('is idempotent: a second put of the same hash keeps the first', async () => {
+        const doc = makeDocument(bytes);
+        await store.putDocument(doc);
+        await store.putDocument({ ...doc, url: 'https://mirror.example/feed.xml', fetchedAt: T2.toISOString() });
+        expect(await store.getDocument(doc.sha256)).toEqual(doc);
+      });
+
+      it('keeps an empty body and an absent content type', async () => {
+        const { contentType: _omitted, ...doc } = makeDocument(new Uint8Array(0));
+        await store.putDocument(doc);
+        const got = await store.getDocument(doc.sha256);
+        expect(got?.body).toHaveLength(0);
+        expect(got && 'contentType' in got).toBe(false);
+        expect(await store.getDocument(sha256Hex('something else'))).toBeUndefined();
+      });
+    });
+
+    describe('matches', () => {
+      const sorted = (ms: Match[]) => [...ms].sort((x, y) => `${x.advisoryId}/${x.item.collection}/${x.item.name}`.localeCompare(`${y.advisoryId}/${y.item.collection}/${y.item.name}`));
+
+      it('replaces the matches of one advisory instead of adding to them', async () => {
+        await store.replaceMatches('A', [makeMatch('A', 'web-1'), makeMatch('A', 'web-2')]);
+        const next = [makeMatch('A', 'web-2', { confidence: 'low', applyBy: null, applyByRule: 'none' }), makeMatch('A', 'db-1')];
+        await store.replaceMatches('A', next);
+        expect(sorted(await store.listMatches(['A']))).toEqual(sorted(next));
+        await store.replaceMatches('A', []);
+        expect(await store.listMatches(['A'])).toEqual([]);
+      });
+
+      it('lists by advisory id, leaving other advisories alone', async () => {
+        const a = [makeMatch('A', 'web-1'), makeMatch('A', 'web-1', { item: { ...makeMatch('A', 'web-1').item, collection: 'laptops' } })];
+        const b = [makeMatch('B', 'web-1')];
+        const c = [makeMatch('C', 'db-1')];
+        await store.replaceMatches('A', a);
+        await store.replaceMatches('B', b);
+        await store.replaceMatches('C', c);
+        await store.replaceMatches('B', b);
+        expect(sorted(await store.listMatches(['A', 'C', 'unknown']))).toEqual(sorted([...a, ...c]));
+        expect(sorted(await store.listMatches())).toEqual(sorted([...a, ...b, ...c]));
+        expect(await store.listMatches([])).toEqual([]);
+      });
+
+      it('refuses a match that belongs to another advisory', async () => {
+        await store.replaceMatches('A', [makeMatch('A', 'web-1')]);
+        await expect(store.replaceMatches('A', [makeMatch('B', 'web-2')])).rejects.toBeInstanceOf(StoreError);
+        expect(await store.listMatches(['A'])).toEqual([makeMatch('A', 'web-1')]);
+      });
+    });
+
+    describe('deliveries', () => {
+      const pending = (d: NewDelivery): DeliveryRecord => {
+        const { createdAt, ...rest } = d;
+        return { ...rest, createdAt: createdAt.toISOString(), status: 'pending', attempts: 0 };
+      };
+
+      it('creates a delivery once: created, then exists, one row, first payload kept', async () => {
+        const d = makeDelivery();
+        expect(await store.createDelivery(d)).toBe('created');
+        expect(await store.createDelivery({ ...d, channel: 'webhook', payload: { other: true }, createdAt: T2 })).toBe('exists');
+        expect(await store.listDeliveries()).toStrictEqual([pending(d)]);
+      });
+
+      it('still says exists after the delivery was sent, and does not reset it', async () => {
+        const d = makeDelivery();
+        await store.createDelivery(d);
+        await store.updateDelivery(d.key, { status: 'sent', attempts: 1, sentAt: T2 });
+        expect(await store.createDelivery(d)).toBe('exists');
+        expect(await store.listDeliveries()).toEqual([{ ...pending(d), status: 'sent', attempts: 1, sentAt: T2.toISOString() }]);
+      });
+
+      it('treats another revision or subscription as another delivery', async () => {
+        expect(await store.createDelivery(makeDelivery({ revision: 1 }))).toBe('created');
+        expect(await store.createDelivery(makeDelivery({ revision: 2 }))).toBe('created');
+        expect(await store.createDelivery(makeDelivery({ subscriptionId: 'sec-hook' }))).toBe('created');
+        expect(await store.listDeliveries()).toHaveLength(3);
+      });
+
+      it('lists as due the pending ones and the retries whose time has come, oldest first', async () => {
+        const now = T3;
+        const plan: [string, Parameters<Store['updateDelivery']>[1] | undefined][] = [
+          ['late-pending', undefined],
+          ['retry-past', { status: 'retry', attempts: 1, nextAttemptAt: T2 }],
+          ['retry-now', { status: 'retry', attempts: 2, nextAttemptAt: now }],
+          ['retry-future', { status: 'retry', attempts: 1, nextAttemptAt: T4 }],
+          ['sent', { status: 'sent', attempts: 1, sentAt: T1 }],
+          ['failed', { status: 'failed', attempts: 5, lastError: 'HTTP 410' }],
+          ['early-pending', undefined],
+        ];
+        // Created in the reverse of the order listed, so "oldest first" is not insertion order.
+        for (const [i, [advisoryId, update]] of plan.entries()) {
+          const d = makeDelivery({ advisoryId, createdAt: at(-i) });
+          await store.createDelivery(d);
+          if (update) await store.updateDelivery(d.key, update);
+        }
+        const due = await store.listDueDeliveries(now);
+        expect(due.map((d) => d.advisoryId)).toEqual(['early-pending', 'retry-now', 'retry-past', 'late-pending']);
+        expect((await store.listDueDeliveries(now, 2)).map((d) => d.advisoryId)).toEqual(['early-pending', 'retry-now']);
+        expect((await store.listDueDeliveries(T4)).map((d) => d.advisoryId)).toContain('retry-future');
+      });
+
+      it('round-trips an update, and clears fields a later update leaves out', async () => {
+        const d = makeDelivery();
+        await store.createDelivery(d);
+        await store.updateDelivery(d.key, { status: 'retry', attempts: 1, nextAttemptAt: T2, lastError: 'HTTP 503' });
+        expect(await store.listDeliveries()).toStrictEqual([
+          { ...pending(d), status: 'retry', attempts: 1, nextAttemptAt: T2.toISOString(), lastError: 'HTTP 503' },
+        ]);
+        await store.updateDelivery(d.key, { status: 'sent', attempts: 2, sentAt: T3 });
+        expect(await store.listDeliveries()).toStrictEqual([{ ...pending(d), status: 'sent', attempts: 2, sentAt: T3.toISOString() }]);
+      });
+
+      it('refuses to update a delivery that was never created', async () => {
+        await expect(store.updateDelivery('nope:X:1', { status: 'sent', attempts: 1 })).rejects.toThrow(StoreError);
+        expect(await store.listDeliveries()).toEqual([]);
+      });
+
+      it('filters the list by status and subscription, and limits it', async () => {
+        const mail = [makeDelivery({ advisoryId: 'A' }), makeDelivery({ advisoryId: 'B', createdAt: T2 })];
+        const hook = makeDelivery({ subscriptionId: 'sec-hook', advisoryId: 'A', channel: 'webhook' });
+        for (const d of [...mail, hook]) await store.createDelivery(d);
+        await store.updateDelivery(mail[0]?.key ?? '', { status: 'failed', attempts: 3, lastError: 'bounced' });
+        expect(byKey(await store.listDeliveries({ subscriptionId: 'ops-mail' }))).toEqual(mail.map((d) => d.key).sort());
+        expect(byKey(await store.listDeliveries({ status: 'pending' }))).toEqual([mail[1]?.key, hook.key].sort());
+        expect(byKey(await store.listDeliveries({ status: 'pending', subscriptionId: 'sec-hook' }))).toEqual([hook.key]);
+        expect(await store.listDeliveries({ status: 'sent' })).toEqual([]);
+        expect(await store.listDeliveries({ limit: 2 })).toHaveLength(2);
+      });
+    });
+
+    describe('close', () => {
+      it('closes once, tolerates a second close, and refuses work afterwards', async () => {
+        await store.close();
+        await expect(store.close()).resolves.toBeUndefined();
+        await expect(store.getAdvisory('A')).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+  });
+}
