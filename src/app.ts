@@ -58,7 +58,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     return {
       ...deps,
       async close() {
-        await Promise.allSettled([...channels.values()].map((c) => c.close?.()));
+        await Promise.allSettled([...channels.values()].map((c) => (c.close ? c.close() : Promise.resolve())));
         if (!overrides.http) await http.close();
         if (!overrides.store) await store.close();
       },

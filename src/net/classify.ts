@@ -5,7 +5,8 @@ import { redactUrl } from '../util/redact.js';
 export function classifyFetchFailure(err: unknown, url: string, timeoutMs: number): FetchError {
   const safeUrl = redactUrl(url);
   const cause = (err as { cause?: unknown }).cause ?? err;
-  const code = String((cause as { code?: unknown }).code ?? '');
+  const rawCode = (cause as { code?: unknown }).code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
   const name = (err as { name?: string }).name ?? '';
   if (name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new FetchError('timeout', safeUrl, `${safeUrl}: no answer within ${timeoutMs} ms`, { cause: err });

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher, type Response } from 'undici';
 import { FetchError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { classifyFetchFailure } from './classify.js';
@@ -25,7 +25,7 @@ export interface GetOptions {
 
 export interface PostResult {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: { get(name: string): string | null };
   /** The first few kB of the answer, for error messages. */
   readonly bodyText: string;
 }
@@ -87,14 +87,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       let res: Response;
       try {
-        res = (await doFetch(current, {
+        res = await doFetch(current, {
           method: init.method,
           headers: { 'user-agent': options.userAgent, ...init.headers },
           body: init.body ?? null,
           redirect: 'manual',
           signal,
           dispatcher,
-        })) as unknown as Response;
+        });
       } catch (err) {
         throw classifyFetchFailure(err, current, options.timeoutMs);
       }
@@ -146,7 +146,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         { signal: opts.signal, userSupplied: opts.userSupplied },
       );
       const text = await readCapped(res, 8 * 1024, url, options.timeoutMs, true);
-      return { status: res.status, headers: res.headers as unknown as Headers, bodyText: new TextDecoder().decode(text) };
+      return { status: res.status, headers: res.headers, bodyText: new TextDecoder().decode(text) };
     },
 
     async close() {
@@ -173,8 +173,9 @@ async function readCapped(res: Response, maxBytes: number, url: string, timeoutM
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const next = (await reader.read()) as { done: true; value?: undefined } | { done: false; value: Uint8Array };
+      if (next.done) break;
+      const value = next.value;
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel();

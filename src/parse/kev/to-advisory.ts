@@ -64,7 +64,7 @@ function firstLink(notes: string): string | undefined {
   const found = /https?:\/\/[^\s;,"'<>]+/i.exec(notes)?.[0];
   if (found === undefined) return undefined;
   let url = found.replace(/[.:!?]+$/, '');
-  while (url.endsWith(')') && count(url, '(') < count(url, ')')) url = url;
+  while (url.endsWith(')') && count(url, '(') < count(url, ')')) url = url.slice(0, -1);
   return url;
 }
 

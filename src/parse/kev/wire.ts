@@ -30,5 +30,7 @@ export const kevCatalogSchema = z.object({
   vulnerabilities: z.array(kevVulnerabilitySchema),
 });
 
+/** One entry as CISA publishes it (camelCase keys kept, e.g. `cveID`). */
 export type KevVulnerability = z.infer<typeof kevVulnerabilitySchema>;
+/** The catalog after validation; `count` is CISA's claim, not checked against the array. */
 export type KevCatalog = z.infer<typeof kevCatalogSchema>;

@@ -57,13 +57,8 @@ const CATEGORY_RATING = new RegExp(`^(?:severity\\s*:\\s*)?(${RATINGS})$`, 'i');
 /** Debian/Ubuntu style: "DSA-6508-1 chromium - security update". */
 const PACKAGE_TITLE = new RegExp(`^\\s*\\[?(?:${ADVISORY_ID})\\]?:?\\s+(\\S+)\\s+[-\u2013\u2014]\\s+security update\\b`, 'i');
 
-/** ParseOptions plus the rating to assume when a feed gives none (the brief's `defaultSeverity`). */
-export interface RssParseOptions extends ParseOptions {
-  readonly defaultSeverity?: string;
-}
-
 /** Feed items as advisories; items with neither title nor link say nothing and are skipped. */
-export const parseRss = async (doc: RawDocument, options: RssParseOptions = {}): Promise<ParsedAdvisory[]> => {
+export const parseRss = async (doc: RawDocument, options: ParseOptions = {}): Promise<ParsedAdvisory[]> => {
   const feed = await readFeed(doc.body);
   const feedDate =
     isoDate(feed['dc:date']) ?? isoDate(feed.lastBuildDate) ?? isoDate(feed.pubDate) ?? isoDate(feed.updated);
@@ -101,7 +96,7 @@ async function readFeed(body: Uint8Array): Promise<Feed> {
 function toAdvisory(
   item: Item,
   doc: RawDocument,
-  options: RssParseOptions,
+  options: ParseOptions,
   fallbackDate: string,
 ): ParsedAdvisory | undefined {
   const title = cleanText(str(item.title));
@@ -111,9 +106,10 @@ function toAdvisory(
   const categories = categoryTexts(item.rawCategories);
   const bodies = [str(item.summary), str(item.content), str(item['content:encoded'])];
   const summary = bodies.map((b) => (b === undefined ? '' : htmlToText(b.slice(0, SUMMARY_SCAN_MAX)))).find(Boolean);
+  // Atom's raw <published>/<updated> first: for Atom, rss-parser's `pubDate` is its own host-zone reading of them.
   const published =
-    isoDate(item.published) ?? isoDate(item.pubDate) ?? isoDate(item.date) ?? isoDate(item.updated) ?? fallbackDate;
-  const severity = leadingRating(title) ?? categoryRating(categories) ?? options.defaultSeverity;
+    isoDate(item.published) ?? isoDate(item.updated) ?? isoDate(item.pubDate) ?? isoDate(item.date) ?? fallbackDate;
+  const severity = leadingRating(title) ?? categoryRating(categories);
   const pkg = title === undefined ? undefined : PACKAGE_TITLE.exec(title)?.[1];
   const product: AffectedProduct | undefined =
     pkg === undefined ? undefined : options.vendor === undefined ? { product: pkg } : { vendor: options.vendor, product: pkg };
@@ -228,7 +224,7 @@ function isoDate(value: unknown): string | undefined {
   let text = str(value)?.trim();
   if (!text) return undefined;
   if (/^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(text)) text += 'Z';
-  else if (/\d\d:\d\d(?::\d\d)?$/.test(text)) text += ' GMT';
+  else if (/\s\d{1,2}:\d\d(?::\d\d)?$/.test(text)) text += ' GMT'; // RFC 822 without its zone
   const time = new Date(text).getTime();
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
