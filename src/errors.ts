@@ -17,7 +17,6 @@ export const ERROR_CODES = {
   FETCH_FAILED: 'the document could not be fetched for another reason',
   PARSE_INVALID: 'the document is not well-formed JSON/XML or not the expected format',
   STORE_FAILED: 'the store rejected an operation',
-  DELIVERY_FAILED: 'a channel could not deliver an alert',
   TEMPLATE_FAILED: 'an alert template could not be rendered',
 } as const;
 

@@ -53,26 +53,27 @@ interface MatchView {
 }
 
 /** `[CRITICAL] Exchange: <title> — apply by 2025-09-15`: one line, at most ~200 chars, the date always kept. */
-export function alertSubject(alert: Alert): string {
+export function alertSubject(alert: Alert, now?: Date): string {
   const a = alert.advisory;
   const product = alert.matches[0]?.item.name;
   const prefix = `[${a.severity.toUpperCase()}] ${product ? `${clip(oneLine(product), 60)}: ` : ''}`;
-  const suffix = ` — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}` : 'no deadline'}`;
+  const overdue = alert.applyBy && now && daysOverdue(alert.applyBy, now) > 0 ? ' (OVERDUE)' : '';
+  const suffix = ` — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}${overdue}` : 'no deadline'}`;
   return `${prefix}${clip(oneLine(a.title) || a.id, SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
 }
 
 /** Plain-text body: what a person needs at 2 a.m., readable in any mail client or pager. */
-export function renderAlertText(alert: Alert): string {
-  return run(templates().text, alert, 'alert.txt.hbs');
+export function renderAlertText(alert: Alert, now?: Date): string {
+  return run(templates().text, alert, 'alert.txt.hbs', now);
 }
 
 /** HTML body: auto-escaped, inline styles, no images; says the same as the text part. */
-export function renderAlertHtml(alert: Alert): string {
-  return run(templates().html, alert, 'alert.html.hbs');
+export function renderAlertHtml(alert: Alert, now?: Date): string {
+  return run(templates().html, alert, 'alert.html.hbs', now);
 }
 
 /** The view model both templates render; exported for tests and for other channels' templates. */
-export function alertView(alert: Alert): AlertView {
+export function alertView(alert: Alert, now?: Date): AlertView {
   const a = alert.advisory;
   const r = a.remediation;
   const remediation = {
@@ -97,7 +98,7 @@ export function alertView(alert: Alert): AlertView {
     summary: a.summary ? clip(a.summary.trim(), SUMMARY_MAX) : null,
     cvesText: a.cves.length ? a.cves.join(', ') : 'none listed',
     exploitedLines: exploitedLines(a),
-    applyByText: applyByText(alert.applyBy),
+    applyByText: applyByText(alert.applyBy, now),
     applyByRule: alert.applyByRule,
     matchCount: alert.matches.length,
     matches: alert.matches.map((m) => ({
@@ -108,7 +109,7 @@ export function alertView(alert: Alert): AlertView {
       version: m.item.version ?? null,
       confidence: m.confidence,
       reason: m.reason,
-      applyByText: applyByText(m.applyBy),
+      applyByText: applyByText(m.applyBy, now),
       applyByRule: m.applyByRule,
     })),
     remediation: { ...remediation, none: Object.values(remediation).every((v) => v === null) },
@@ -147,10 +148,19 @@ function exploitedLines(a: Advisory): string[] {
   return lines;
 }
 
-function applyByText(date: string | null): string {
+/** "2025-09-15 (Monday)", and when the alert goes out after that day: "— OVERDUE by 3 days". */
+function applyByText(date: string | null, now?: Date): string {
   if (!date) return NO_DEADLINE;
   const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()] : undefined;
-  return day ? `${date} (${day})` : date;
+  const late = now ? daysOverdue(date, now) : 0;
+  const overdue = late > 0 ? ` — OVERDUE by ${late} day${late === 1 ? '' : 's'}` : '';
+  return `${day ? `${date} (${day})` : date}${overdue}`;
+}
+
+/** Whole days past the end (UTC) of an apply-by date; 0 while the day has not ended. */
+export function daysOverdue(date: string, now: Date): number {
+  const end = Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + 86_400_000;
+  return Number.isNaN(end) || now.getTime() < end ? 0 : Math.floor((now.getTime() - end) / 86_400_000) + 1;
 }
 
 /** Only http(s) links are shown as links; anything else (javascript:, data:) is dropped. */
@@ -197,8 +207,8 @@ function templates(): { text: Template; html: Template } {
   return compiled;
 }
 
-function run(template: Template, alert: Alert, name: string): string {
-  const view = alertView(alert);
+function run(template: Template, alert: Alert, name: string, now: Date | undefined): string {
+  const view = alertView(alert, now);
   try {
     return template(view);
   } catch (err) {

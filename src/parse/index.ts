@@ -1,3 +1,4 @@
+import { isKevCsv } from './kev/csv.js';
 import { parseKev } from './kev/to-advisory.js';
 import type { DocumentFormat, Parser } from './parser.js';
 import { parseRss } from './rss/to-advisory.js';
@@ -24,6 +25,7 @@ export function detectFormat(body: Uint8Array): DocumentFormat | undefined {
     const text = body.length <= XML_SNIFF_BYTES ? head : new TextDecoder('utf-8').decode(body);
     return /"catalogVersion"\s*:/.test(text) && /"vulnerabilities"\s*:/.test(text) ? 'kev' : undefined;
   }
+  if (isKevCsv(head)) return 'kev';
   const root = skipXmlProlog(head);
   return /^<(?:rss|rdf:RDF|feed)[\s>/]/.test(root) ? 'rss' : undefined;
 }

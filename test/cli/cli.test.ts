@@ -44,6 +44,14 @@ describe('secwatch parse', () => {
     },
   );
 
+  it('reads the CSV rendition of the catalog into the same lines as the JSON one', async () => {
+    const csv = await secwatch(['parse', corpusPath('kev/known_exploited_vulnerabilities.2025-08-25.csv')]);
+    const json = await secwatch(['parse', '--format', 'kev', corpusPath('kev/known_exploited_vulnerabilities.2025-08-25.json')]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trim().split('\n').length).toBeGreaterThan(1000);
+    expect(csv.stdout).toBe(json.stdout);
+  });
+
   it('auto-detects the Debian RDF feed', async () => {
     const { code, stdout } = await secwatch(['parse', corpusPath('vendor-rss/debian/dsa-long.3-item-excerpt.rdf'), '--source-id', 'debian']);
     expect(code).toBe(0);

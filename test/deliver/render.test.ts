@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertSubject, alertView, renderAlertHtml, renderAlertText } from '../../src/deliver/render.js';
+import { alertSubject, alertView, daysOverdue, renderAlertHtml, renderAlertText } from '../../src/deliver/render.js';
 import { makeAdvisory, makeAlert, makeMatch } from '../helpers/alert-factory.js';
 
 describe('alertSubject', () => {
@@ -88,5 +88,17 @@ describe('renderAlertHtml', () => {
     expect(html).toContain('Rule: kev:dueDate');
     expect(html).not.toMatch(/<img|<style|<link/i);
     expect(renderAlertHtml(makeAlert({ applyBy: null }))).toContain('APPLY BY no deadline: next scheduled maintenance');
+  });
+});
+
+describe('overdue apply-by dates', () => {
+  it('says how many days late an alert is when it goes out after the date', () => {
+    expect(daysOverdue('2025-09-15', new Date('2025-09-15T23:59:59Z'))).toBe(0);
+    expect(daysOverdue('2025-09-15', new Date('2025-09-16T00:00:00Z'))).toBe(1);
+    expect(daysOverdue('2025-09-15', new Date('2025-09-25T08:00:00Z'))).toBe(10);
+    const alert = makeAlert({ applyBy: '2025-09-15', matches: [] });
+    expect(renderAlertText(alert, new Date('2025-09-25T08:00:00Z'))).toMatch(/2025-09-15 \(Monday\) — OVERDUE by 10 days/);
+    expect(renderAlertText(alert, new Date('2025-09-01T08:00:00Z'))).not.toMatch(/OVERDUE/);
+    expect(alertSubject(alert, new Date('2025-09-25T08:00:00Z'))).toMatch(/apply by 2025-09-15 \(OVERDUE\)$/);
   });
 });

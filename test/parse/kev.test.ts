@@ -242,3 +242,24 @@ describe('parseKev field mapping (inline catalog)', () => {
     expect(err.where).toBe('vulnerabilities[0].cveID');
   });
 });
+
+describe('parseKev on the CSV rendition of the catalog', () => {
+  const CSV = 'kev/known_exploited_vulnerabilities.2025-08-25.csv';
+
+  it('gives exactly the advisories of the JSON catalog of the same day', async () => {
+    const fromCsv = await parseKev(kevDoc(CSV));
+    const fromJson = await parseKev(kevDoc(KEV_0825));
+    expect(fromCsv).toHaveLength(fromJson.length);
+    expect(fromCsv).toEqual(fromJson);
+    expect(detectFormat(corpus(CSV))).toBe('kev');
+  });
+
+  it('names the missing column or the broken line', async () => {
+    const noDue = 'cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction\nCVE-2025-0001,A,B,C,2025-01-01,D,E\n';
+    const missing = await parseError({ ...kevDoc(CSV), body: Buffer.from(noDue) });
+    expect(missing.message).toMatch(/missing column\(s\) dueDate/);
+    const ragged = 'cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate\nCVE-2025-0001,A,B\n';
+    const broken = await parseError({ ...kevDoc(CSV), body: Buffer.from(ragged) });
+    expect(broken.message).toMatch(/invalid KEV CSV at line 2/);
+  });
+});

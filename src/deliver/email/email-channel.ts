@@ -36,14 +36,15 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
   return {
     kind: 'email',
     async send(alert, ctx): Promise<DeliveryResult> {
+      const now = ctx.clock.now();
       const message: SendMailOptions = {
         from: options.from,
         to: [...options.to],
-        subject: alertSubject(alert),
-        text: renderAlertText(alert),
-        html: renderAlertHtml(alert),
+        subject: alertSubject(alert, now),
+        text: renderAlertText(alert, now),
+        html: renderAlertHtml(alert, now),
         messageId: messageIdFor(alert.id, options.from),
-        date: ctx.clock.now(),
+        date: now,
         headers: {
           'X-Secwatch-Alert-Id': alert.id,
           // RFC 3834: no vacation auto-replies to a robot (and Exchange's equivalent).

@@ -5,6 +5,7 @@ import { ParseError } from '../../errors.js';
 import type { ParsedAdvisory } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
+import { isKevCsv, kevCsvToCatalog } from './csv.js';
 import { kevCatalogSchema, type KevCatalog, type KevVulnerability } from './wire.js';
 
 const FORMAT = 'kev';
@@ -21,10 +22,14 @@ function readCatalog(body: Uint8Array): KevCatalog {
   // Lenient decoding: one bad byte in a description should not cost the whole catalog.
   const text = new TextDecoder('utf-8').decode(body);
   let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw jsonError(text, err);
+  if (isKevCsv(text)) {
+    json = kevCsvToCatalog(text);
+  } else {
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw jsonError(text, err);
+    }
   }
   const result = kevCatalogSchema.safeParse(json);
   if (!result.success) throw shapeError(result.error);
