@@ -30,5 +30,7 @@ USER node
 # The SQLite database, feed and outbox live under /app/var; mount a volume there.
 VOLUME ["/app/var"]
 ENV SECWATCH_CONFIG=/app/config/secwatch.yaml
+# secwatch serve listens on http.port (8080 by default); set http.host: 0.0.0.0 in the config.
+EXPOSE 8080
 ENTRYPOINT ["node", "bin/secwatch.js"]
 CMD ["serve"]

@@ -2,7 +2,12 @@ import { Command, Option } from 'commander';
 import { AppError, describeError } from '../errors.js';
 import { feedCommand } from './commands/feed.js';
 import { parseCommand } from './commands/parse.js';
+import { quarantineCommand, type QuarantineCommandOptions } from './commands/quarantine.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand, type StatusCommandOptions } from './commands/status.js';
+import { workerCommand, type WorkerCommandOptions } from './commands/worker.js';
+import { verifyCommand, type VerifyCommandOptions } from './commands/verify.js';
 import { CliFailure } from './failure.js';
 
 // argv → command. The only place that calls process.exit; every error becomes one line on stderr.
@@ -23,18 +28,19 @@ program
 
 program
   .command('serve')
-  .description('long-running service: polls every source on its interval and delivers alerts (HTTP API: see README)')
+  .description('long-running service: the scheduler loop plus the HTTP API, feeds and metrics (http.host/http.port)')
   .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-  .action(async (opts: { config?: string }) => finish(await runCommand({ ...opts, once: false })));
+  .action(async (opts: { config?: string }) => finish(await serveCommand(opts)));
 
 program
   .command('parse')
   .description('parse one document and print one normalised advisory per line (JSON)')
   .argument('<file>', 'the document')
-  .addOption(new Option('-f, --format <format>', 'document format').choices(['auto', 'kev', 'rss']).default('auto'))
+  .addOption(new Option('-f, --format <format>', 'document format').choices(['auto', 'kev', 'rss', 'cvrf', 'osv', 'csaf']).default('auto'))
   .option('--source-id <id>', 'source id used in advisory ids (default: the format)')
   .option('--vendor <name>', 'vendor the feed speaks for (rss)')
-  .action(async (file: string, opts: { format: 'auto' | 'kev' | 'rss'; sourceId?: string; vendor?: string }) =>
+  .option('--keys <paths...>', 'check the signature (FILE.asc, FILE.sha256/.sha512) with these key files or folders')
+  .action(async (file: string, opts: { format: 'auto' | 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf'; sourceId?: string; vendor?: string; keys?: string[] }) =>
     finish(await parseCommand(file, opts)),
   );
 
@@ -44,6 +50,42 @@ program
   .option('-c, --config <file>', 'config file')
   .option('--source <id>', 'only items from this source')
   .action(async (opts: { config?: string; source?: string }) => finish(await feedCommand(opts)));
+
+program
+  .command('worker')
+  .description('consume the BullMQ queues on Redis (REDIS_URL): poll, ingest, match and deliver as jobs; run as many as you like')
+  .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
+  .option('--queues <list>', 'comma-separated queues to consume: poll, deliver (default: all)')
+  .option('--concurrency <n>', 'jobs at once per queue (default: runner.concurrency)')
+  .option('--no-schedule', 'do not (re)declare the sources\' job schedulers on start')
+  .option('--poll-now', 'queue one poll of every source at start')
+  .option('--lock-duration <duration>', 'how long a job stays locked to this worker without renewal (default 30s)')
+  .action(async (opts: WorkerCommandOptions) => finish(await workerCommand(opts)));
+
+program
+  .command('status')
+  .description('BullMQ runner status: queue depths, workers, oldest waiting job, failed jobs')
+  .option('-c, --config <file>', 'config file')
+  .option('--json', 'print the status as JSON')
+  .option('--retry-failed', 'move every failed job back to waiting first')
+  .action(async (opts: StatusCommandOptions) => finish(await statusCommand(opts)));
+
+program
+  .command('verify')
+  .description('check a document\'s signature and hash files; one JSON line, exit 0 verified, 3 bad, 4 unknown-key, 5 unsigned')
+  .argument('<file>', 'the document')
+  .option('--signature <file>', 'detached signature (default FILE.asc when it exists)')
+  .option('--keys <paths...>', 'public key files or folders of *.asc to trust')
+  .option('--hashes', 'also check FILE.sha256 and FILE.sha512')
+  .action(async (file: string, opts: VerifyCommandOptions) => finish(await verifyCommand(file, opts)));
+
+program
+  .command('quarantine')
+  .description('list the documents that failed their source\'s verify policy (kept, never alerted)')
+  .option('-c, --config <file>', 'config file')
+  .option('--source <id>', 'only this source')
+  .option('--json', 'print the entries as JSON')
+  .action(async (opts: QuarantineCommandOptions) => finish(await quarantineCommand(opts)));
 
 function finish(code: number): void {
   process.exitCode = code;

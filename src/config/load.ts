@@ -25,6 +25,12 @@ export interface Config extends Omit<ParsedConfig, 'subscriptions'> {
   readonly storeUrl: string;
   /** SMTP connection URL (may hold a password): from SECWATCH_SMTP_URL only. */
   readonly smtpUrl: string | undefined;
+  /** Bearer token for the HTTP API's management routes: from SECWATCH_ADMIN_TOKEN only. */
+  readonly adminToken: string | undefined;
+  /** Redis for the BullMQ runner (may hold a password): from REDIS_URL (or SECWATCH_REDIS_URL) only. */
+  readonly redisUrl: string | undefined;
+  /** The runner in force: `runner.kind`, else bullmq when a Redis URL is set, else inline. */
+  readonly runnerKind: 'inline' | 'bullmq';
 }
 
 /** Read, validate and resolve a config file. Throws ConfigError naming the key path and the problem. */
@@ -71,6 +77,9 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
     subscriptions,
     storeUrl: storeUrl.startsWith('sqlite:') && storeUrl !== 'sqlite::memory:' ? `sqlite:${abs(storeUrl.slice('sqlite:'.length), dataDir)}` : storeUrl,
     smtpUrl: env.SECWATCH_SMTP_URL,
+    adminToken: env.SECWATCH_ADMIN_TOKEN,
+    redisUrl: env.SECWATCH_REDIS_URL ?? env.REDIS_URL,
+    runnerKind: parsed.runner.kind ?? (env.SECWATCH_REDIS_URL ?? env.REDIS_URL ? 'bullmq' : 'inline'),
     paths: {
       dataDir,
       outboxDir: abs(parsed.email.outboxDir, dataDir),

@@ -41,6 +41,20 @@ const sourceBase = {
   maxBytes: byteSize.optional(),
 };
 
+/** What happens to a document that does not verify (README "Verification and CSAF"). */
+export const verifyPolicy = z.enum(['require', 'prefer', 'off']).default('prefer');
+
+/** A pinned OpenPGP key: its primary fingerprint, and optionally the key file (relative to the config file's folder). */
+export const pinnedKey = z
+  .object({
+    fingerprint: z
+      .string()
+      .transform((f) => f.replace(/\s+/g, '').toUpperCase())
+      .refine((f) => /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(f), { message: 'must be a 40- or 64-hex-digit key fingerprint' }),
+    file: z.string().optional(),
+  })
+  .strict();
+
 export const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ ...sourceBase, kind: z.literal('kev') }).strict(),
   z
@@ -51,6 +65,26 @@ export const sourceSchema = z.discriminatedUnion('kind', [
       vendor: z.string().optional(),
       /** The publisher's rating when the feed carries none (e.g. a PSIRT feed of critical notices only). */
       defaultSeverity: z.enum(SEVERITIES).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...sourceBase,
+      kind: z.literal('cvrf'),
+      /** First month to fetch ("2025-01"): the index lists every month since 1999. Default: the last 3 months. */
+      since: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2025-01').optional(),
+    })
+    .strict(),
+  /** OSV records: one JSON record or array over http(s)/file, or a file: folder of *.json records. */
+  z.object({ ...sourceBase, kind: z.literal('osv') }).strict(),
+  /** A CSAF 2.0 provider: `url` is its provider-metadata.json (src/sources/csaf/). */
+  z
+    .object({
+      ...sourceBase,
+      kind: z.literal('csaf'),
+      verify: verifyPolicy,
+      /** Pinned keys; when given they replace the provider-metadata's public_openpgp_keys as the pins. */
+      keys: z.array(pinnedKey).optional(),
     })
     .strict(),
 ]);
@@ -106,9 +140,17 @@ export const configSchema = z
       .strict()
       .default({ timeout: 30_000, maxBytes: 20 * 1024 * 1024, maxRedirects: 5, userAgent: 'secwatch/0.1' }),
     runner: z
-      .object({ concurrency: z.number().int().min(1).max(64).default(4) })
+      .object({
+        concurrency: z.number().int().min(1).max(64).default(4),
+        /** `inline`: one process; `bullmq`: stages as jobs on Redis (REDIS_URL), run by `secwatch worker`. Default: bullmq when REDIS_URL is set. */
+        kind: z.enum(['inline', 'bullmq']).optional(),
+        /** Namespace of every BullMQ key in Redis, so several deployments can share one Redis. */
+        prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('secwatch'),
+        /** Deliveries started per second across all workers (BullMQ limiter); 0 = unlimited. */
+        deliveriesPerSecond: z.number().int().min(0).default(0),
+      })
       .strict()
-      .default({ concurrency: 4 }),
+      .default({ concurrency: 4, prefix: 'secwatch', deliveriesPerSecond: 0 }),
     policy: z
       .object({
         /** Apply-by rules in force; the earliest date wins. */
@@ -148,6 +190,15 @@ export const configSchema = z
       })
       .strict()
       .default({ title: 'secwatch', path: 'feed.json', limit: 200 }),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Serve the global feed and deadline calendar without the admin token (they name matched items). */
+        publicFeeds: z.boolean().default(false),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080, publicFeeds: false }),
     network: z
       .object({
         /** Hosts or IPs outbound deliveries may reach even though they are private (SSRF guard). */

@@ -1,7 +1,7 @@
 import type { Severity, SeveritySource } from './severity.js';
 
 /** Which kind of document an advisory came from (the source kinds of DESIGN.md). */
-export type SourceKind = 'kev' | 'rss';
+export type SourceKind = 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf';
 
 export interface CvssScore {
   readonly version: string; // "2.0" | "3.0" | "3.1" | "4.0"
@@ -29,7 +29,29 @@ export interface AffectedProduct {
   readonly ranges?: readonly string[];
   readonly fixed?: readonly string[];
   readonly kb?: string;
+  /** The vendor's rating for this product alone (MSRC rates per product; the advisory takes the highest). */
+  readonly severity?: string;
+  /** OSV ecosystem of a package ("Go", "PyPI", "npm"…): the matcher needs it to compare versions. */
+  readonly ecosystem?: string;
+  /** OSV ranges as published (type, repo, events), kept whole so the matcher applies OSV semantics. */
+  readonly osvRanges?: readonly OsvRange[];
+  /** Versions the record lists as affected, verbatim (OSV `versions`). */
+  readonly versions?: readonly string[];
 }
+
+/** One OSV `affected[].ranges[]` entry: https://ossf.github.io/osv-schema/#affectedranges-field */
+export interface OsvRange {
+  readonly type: string; // "SEMVER" | "ECOSYSTEM" | "GIT"
+  readonly repo?: string;
+  readonly events: readonly OsvEvent[];
+}
+
+/** Exactly one key per event, as the schema says; kept in document order. */
+export type OsvEvent =
+  | { readonly introduced: string }
+  | { readonly fixed: string }
+  | { readonly last_affected: string }
+  | { readonly limit: string };
 
 export interface Remediation {
   readonly kbs?: readonly string[];
@@ -38,6 +60,8 @@ export interface Remediation {
   readonly url?: string;
   /** What the publisher tells you to do, in its own words (KEV requiredAction, …). */
   readonly action?: string;
+  /** Which update replaces which (MSRC Supercedence): each KB with the KBs or bulletins it supersedes. */
+  readonly supersedence?: readonly { readonly kb: string; readonly replaces: readonly string[] }[];
 }
 
 export type SignatureStatus = 'verified' | 'bad' | 'unknown-key' | 'unsigned' | 'not-checked';
@@ -69,6 +93,10 @@ export interface ParsedAdvisory {
   readonly remediation: Remediation;
   readonly plannedRelease?: { readonly date: string; readonly maxSeverity: Severity };
   readonly signature: SignatureInfo;
+  /** The publisher's own version of the document (CSAF tracking.version), kept verbatim. */
+  readonly vendorRevision?: string;
+  /** Traffic Light Protocol label the publisher set (CSAF distribution.tlp.label). */
+  readonly tlp?: string;
 }
 
 /**

@@ -2,14 +2,22 @@ import { isKevCsv } from './kev/csv.js';
 import { parseKev } from './kev/to-advisory.js';
 import type { DocumentFormat, Parser } from './parser.js';
 import { parseRss } from './rss/to-advisory.js';
+import { parseCvrf } from './cvrf/to-advisory.js';
+import { parseOsv } from './osv/to-advisory.js';
+import { parseCsaf } from './csaf/to-advisory.js';
 
 export type { DocumentFormat, ParseOptions, Parser } from './parser.js';
 export { parseKev, parseRss };
+export { parseCvrf, parseOsv };
+export { parseCsaf };
 
 /** Every format has exactly one parser; the compiler flags a format added without one. */
 export const parsers = {
   kev: parseKev,
   rss: parseRss,
+  cvrf: parseCvrf,
+  osv: parseOsv,
+  csaf: parseCsaf,
 } satisfies Record<DocumentFormat, Parser>;
 
 /** How much of a document `--format auto` decodes to find an XML root element (prolog, comments). */
@@ -23,11 +31,24 @@ export function detectFormat(body: Uint8Array): DocumentFormat | undefined {
   const head = decodeHead(body.subarray(0, XML_SNIFF_BYTES));
   if (head.startsWith('{')) {
     const text = body.length <= XML_SNIFF_BYTES ? head : new TextDecoder('utf-8').decode(body);
-    return /"catalogVersion"\s*:/.test(text) && /"vulnerabilities"\s*:/.test(text) ? 'kev' : undefined;
+    if (/"catalogVersion"\s*:/.test(text) && /"vulnerabilities"\s*:/.test(text)) return 'kev';
+    // CSAF 2.0 §3.2.1.4: every document carries document.csaf_version.
+    if (/"csaf_version"\s*:/.test(text) && /"document"\s*:/.test(text)) return 'csaf';
+    // MSRC CVRF in its JSON form: { DocumentTracking: …, Vulnerability: [...] }.
+    if (/"DocumentTracking"\s*:/.test(text) && /"(?:Vulnerability|ProductTree)"\s*:/.test(text)) return 'cvrf';
+    return isOsvJson(text) ? 'osv' : undefined;
   }
+  // A JSON array of OSV records (an export, a merged folder).
+  if (head.startsWith('[')) return isOsvJson(head) ? 'osv' : undefined;
   if (isKevCsv(head)) return 'kev';
   const root = skipXmlProlog(head);
+  if (/^<(?:cvrf:)?cvrfdoc[\s>/]/.test(root)) return 'cvrf';
   return /^<(?:rss|rdf:RDF|feed)[\s>/]/.test(root) ? 'rss' : undefined;
+}
+
+/** OSV records always carry "id" and "modified", and "affected" or "schema_version" in practice. */
+function isOsvJson(text: string): boolean {
+  return /"id"\s*:/.test(text) && /"modified"\s*:/.test(text) && /"(?:affected|schema_version|aliases)"\s*:/.test(text);
 }
 
 /** Text without BOM and leading whitespace; UTF-16 feeds are recognised by their BOM. */

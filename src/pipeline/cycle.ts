@@ -1,17 +1,28 @@
 import { AppError, describeError } from '../errors.js';
 import type { Source } from '../sources/source.js';
-import type { UpsertOutcome, UpsertStatus } from '../store/store.js';
+import type { UpsertStatus } from '../store/store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { deliverDue, recordAlerts, type DeliverySummary } from './deliver-alerts.js';
 import type { Deps } from './deps.js';
-import { ingestDocument } from './ingest.js';
+import { verifyAndIngest } from './verify-ingest.js';
 import { matchChanged } from './match-stage.js';
 import { planAlerts } from './plan-alerts.js';
 import { pollSource, recordPollFailure } from './poll.js';
 
 export type SourceReport =
   | { readonly sourceId: string; readonly status: 'not-modified' }
-  | { readonly sourceId: string; readonly status: 'ok'; readonly documents: number; readonly advisories: Record<UpsertStatus, number>; readonly matches: number; readonly alerts: number }
+  | {
+      readonly sourceId: string;
+      readonly status: 'ok';
+      readonly documents: number;
+      readonly advisories: Record<UpsertStatus, number>;
+      readonly matches: number;
+      readonly alerts: number;
+      /** Documents that failed the source's verify policy and were quarantined. */
+      readonly quarantined?: number;
+      /** Documents of the poll that could not be fetched or parsed, each "source: url: cause". */
+      readonly problems?: readonly string[];
+    }
   | { readonly sourceId: string; readonly status: 'error'; readonly code: string; readonly error: string };
 
 export interface CycleSummary {
@@ -40,17 +51,28 @@ export async function processSource(deps: Deps, source: Source): Promise<SourceR
       log.info('not modified');
       return { sourceId: source.id, status: 'not-modified' };
     }
-    const outcomes: UpsertOutcome[] = [];
-    for (const doc of polled.documents) outcomes.push(...(await ingestDocument(deps, source, doc)));
+    const { outcomes, quarantined, problems: unparsed } = await verifyAndIngest(deps, source, polled.documents);
+    const problems = [...polled.problems, ...unparsed];
     const matches = await matchChanged(deps, outcomes);
     const alerts = planAlerts(outcomes, matches, deps.config.subscriptions, deps.policy);
     const created = await recordAlerts(deps, alerts);
     await polled.commit();
+    // Some documents failed: the poll still counts, and the source state says which ones.
+    if (problems.length > 0) await recordPollFailure(deps, source.id, new Error(problems.join('; ')));
     const counts: Record<UpsertStatus, number> = { new: 0, revised: 0, updated: 0, unchanged: 0 };
     for (const o of outcomes) counts[o.status]++;
     const matchCount = [...matches.values()].reduce((n, m) => n + m.length, 0);
     log.info({ ...counts, matches: matchCount, alerts: created }, 'polled');
-    return { sourceId: source.id, status: 'ok', documents: polled.documents.length, advisories: counts, matches: matchCount, alerts: created };
+    return {
+      sourceId: source.id,
+      status: 'ok',
+      documents: polled.documents.length,
+      advisories: counts,
+      matches: matchCount,
+      alerts: created,
+      ...(quarantined > 0 ? { quarantined } : {}),
+      ...(problems.length > 0 ? { problems } : {}),
+    };
   } catch (err) {
     const code = err instanceof AppError ? err.code : 'INTERNAL';
     const message = `${source.id}: ${describeError(err)}`;

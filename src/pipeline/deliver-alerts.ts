@@ -43,7 +43,8 @@ export async function deliverDue(deps: Deps): Promise<DeliverySummary> {
   return summary;
 }
 
-async function attempt(deps: Deps, record: DeliveryRecord): Promise<'sent' | 'retry' | 'failed'> {
+/** One attempt at one delivery, recorded in the store; a queued deliver job calls this directly. */
+export async function attempt(deps: Deps, record: DeliveryRecord): Promise<'sent' | 'retry' | 'failed'> {
   const attempts = record.attempts + 1;
   const now = deps.clock.now();
   const channel = deps.channels.get(record.subscriptionId);

@@ -7,7 +7,7 @@ import type { Deps } from './deps.js';
 
 export type PollOutcome =
   | { readonly status: 'not-modified' }
-  | { readonly status: 'ok'; readonly documents: readonly RawDocument[]; readonly commit: () => Promise<void> };
+  | { readonly status: 'ok'; readonly documents: readonly RawDocument[]; readonly problems: readonly string[]; readonly commit: () => Promise<void> };
 
 /**
  * Stage 1: fetch what a source has now and keep the exact bytes. The new validators/cursor are
@@ -36,6 +36,7 @@ export async function pollSource(deps: Deps, source: Source): Promise<PollOutcom
   return {
     status: 'ok',
     documents: result.documents,
+    problems: result.problems ?? [],
     commit: () =>
       deps.store.saveSourceState(
         withoutError({ ...base, validators: result.validators, lastSuccessAt: now, ...(result.cursor === undefined ? {} : { cursor: result.cursor }) }),

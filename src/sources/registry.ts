@@ -1,5 +1,8 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { SourceKind } from '../model/advisory.js';
+import { createCsafSource } from './csaf/csaf-source.js';
+import { createCvrfSource } from './cvrf/cvrf-source.js';
+import { createOsvSource } from './osv/osv-source.js';
 import { createSingleDocumentSource } from './single-document.js';
 import type { Source, SourceFactory } from './source.js';
 
@@ -7,6 +10,9 @@ import type { Source, SourceFactory } from './source.js';
 export const sourceFactories = {
   kev: createSingleDocumentSource,
   rss: createSingleDocumentSource,
+  cvrf: createCvrfSource,
+  osv: createOsvSource,
+  csaf: createCsafSource,
 } satisfies Record<SourceKind, SourceFactory>;
 
 export function createSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {

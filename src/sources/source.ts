@@ -16,7 +16,14 @@ export interface SourceContext {
 
 export type FetchResult =
   | { readonly status: 'not-modified'; readonly validators: Validators; readonly cursor?: unknown }
-  | { readonly status: 'ok'; readonly documents: readonly RawDocument[]; readonly validators: Validators; readonly cursor?: unknown };
+  | {
+      readonly status: 'ok';
+      readonly documents: readonly RawDocument[];
+      readonly validators: Validators;
+      readonly cursor?: unknown;
+      /** Documents of this poll that could not be fetched ("source: url: cause"); the others still count. */
+      readonly problems?: readonly string[];
+    };
 
 /** A place that publishes bulletins: knows how to list and download its documents, nothing more. */
 export interface Source {

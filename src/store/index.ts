@@ -1,5 +1,6 @@
 // The store stage's public face (STYLE.md B9.3): other stages import from here, never from deep files.
 import { ConfigError } from '../errors.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -7,7 +8,8 @@ export type * from './store.js';
 export { deliveryKey } from './store.js';
 
 const SQLITE_PREFIX = 'sqlite:';
-const SUPPORTED = 'sqlite:<path> or sqlite::memory:';
+const POSTGRES = /^postgres(ql)?:\/\//i;
+const SUPPORTED = 'sqlite:<path>, sqlite::memory: or postgres://…';
 
 /** Open the store a `store.url` names; the URL scheme is the only thing that picks the dialect (STYLE.md B6). */
 export function openStore(url: string): Promise<Store> {
@@ -15,7 +17,8 @@ export function openStore(url: string): Promise<Store> {
   return new Promise((resolve) => resolve(selectStore(url)));
 }
 
-function selectStore(url: string): Store {
+function selectStore(url: string): Store | Promise<Store> {
+  if (POSTGRES.test(url)) return openPostgresStore(url);
   if (url.startsWith(SQLITE_PREFIX)) {
     const path = url.slice(SQLITE_PREFIX.length);
     if (path === '') throw new ConfigError('store.url', `store.url: "sqlite:" needs a path; use ${SUPPORTED}`);

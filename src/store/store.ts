@@ -39,10 +39,37 @@ export interface Store {
   createDelivery(delivery: NewDelivery): Promise<'created' | 'exists'>;
   /** Deliveries still to attempt: pending, or retry whose nextAttemptAt has come. */
   listDueDeliveries(now: Date, limit?: number): Promise<DeliveryRecord[]>;
+  /** One delivery by its key: a queued deliver job carries only the key and re-reads the state here. */
+  getDelivery(key: string): Promise<DeliveryRecord | undefined>;
   updateDelivery(key: string, update: DeliveryUpdate): Promise<void>;
   listDeliveries(query?: { status?: DeliveryStatus; subscriptionId?: string; limit?: number }): Promise<DeliveryRecord[]>;
 
+  /**
+   * Keep a document that failed its source's verify policy (never alerted, never dropped).
+   * `exists` when that (source, url, sha256) is already kept: a re-poll adds no second row.
+   */
+  quarantineDocument(entry: NewQuarantineEntry): Promise<'created' | 'exists'>;
+  /** Quarantined documents, newest first. */
+  listQuarantine(query?: { sourceId?: string; limit?: number }): Promise<QuarantineEntry[]>;
+
   close(): Promise<void>;
+}
+
+export interface NewQuarantineEntry {
+  readonly sourceId: string;
+  readonly url: string;
+  /** The document's bytes are in `documents` under this hash. */
+  readonly sha256: string;
+  /** The signature status that failed the policy ("bad", "unknown-key", "unsigned"). */
+  readonly status: string;
+  readonly reason: string;
+  /** The verify stage's record (hash checks, each step), JSON-serialisable. */
+  readonly checks: unknown;
+  readonly quarantinedAt: Date;
+}
+
+export interface QuarantineEntry extends Omit<NewQuarantineEntry, 'quarantinedAt'> {
+  readonly quarantinedAt: string;
 }
 
 export type UpsertStatus = 'new' | 'revised' | 'updated' | 'unchanged';

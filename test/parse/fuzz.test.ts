@@ -36,7 +36,8 @@ function mutants(seeds: readonly Uint8Array[], count: number, seed: number): Uin
       case 1:
       case 2: {
         // a few byte flips: structural or any byte, or text-like ones
-        const copy = base.slice();
+        // Uint8Array.prototype.slice copies; Buffer#slice would be a view and mutate the seed.
+        const copy = Uint8Array.prototype.slice.call(base);
         const [pool, flips, noise] = i % 5 === 1 ? [SYNTAX, 1 + int(8), 0.2] : [TEXT, 1 + int(2), 0];
         for (let k = flips; k > 0; k--) copy[int(copy.length)] = rnd() < noise ? int(256) : pool[int(pool.length)]!;
         out.push(copy);
@@ -66,6 +67,14 @@ const kevSmall = (): Uint8Array => {
   return new TextEncoder().encode(JSON.stringify(small, null, 2));
 };
 
+/** The head of the real 2017-Mar month through its third vulnerability, closed: every CVRF part, ~30 kB. */
+const cvrfSmall = (): Uint8Array => {
+  const xml = corpus('msrc/cvrf-2017-Mar.xml').toString('utf8');
+  let end = 0;
+  for (let k = 0; k < 3; k++) end = xml.indexOf('</vuln:Vulnerability>', end) + '</vuln:Vulnerability>'.length;
+  return new TextEncoder().encode(`${xml.slice(0, end)}\n</cvrf:cvrfdoc>`);
+};
+
 const inlineFeeds = [
   `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Critical: x CVE-2024-1234</title>
    <link>https://e.example/RHSA-2024:1</link><pubDate>Mon, 02 Sep 2024 08:30:00 +0200</pubDate>
@@ -82,6 +91,28 @@ const inputs: Record<DocumentFormat, () => Uint8Array[]> = {
     ...mutants([corpus('kev/known_exploited_vulnerabilities.2025-08-21.json')], 20, 0xca7),
   ],
   rss: () => mutants([corpus('vendor-rss/debian/dsa-long.3-item-excerpt.rdf'), ...inlineFeeds], 200, 0xfeed),
+  csaf: () =>
+    mutants(
+      // Plain copies: Buffer#slice is a view, and the mutants must not accumulate each other's flips.
+      [
+        corpus('csaf/gocsaf-simple-rolie-provider/white/avendor-advisory-0004.json'),
+        corpus('csaf/cisa/IT/white/2024/va-24-254-02.json'),
+        corpus('csaf/redhat/rhsa-2024_4546.json'),
+      ].map((b) => new Uint8Array(b)),
+      200,
+      0xc5af,
+    ),
+  cvrf: () => mutants([corpus('msrc/cvrf-2007-Jun.xml'), cvrfSmall()], 200, 0xc7f),
+  osv: () =>
+    mutants(
+      [
+        corpus('osv/github-advisory-database/GHSA-9v2f-6vcg-3hgv.json'),
+        corpus('osv/osv-schema-testdata/PYSEC-2023-74.json'),
+        new TextEncoder().encode(`[${corpus('osv/go-vulndb/GO-2022-0969.json').toString('utf8')},${corpus('osv/osv-schema-testdata/CVE-2023-41045.json').toString('utf8')}]`),
+      ],
+      200,
+      0x05f,
+    ),
 };
 
 describe.each(Object.entries(parsers) as [DocumentFormat, Parser][])('fuzz %s parser', (format, parse) => {

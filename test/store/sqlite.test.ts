@@ -136,9 +136,9 @@ describe('sqlite file store', () => {
 
 describe('openStore', () => {
   it('rejects other schemes with a ConfigError on store.url, without echoing the URL', async () => {
-    const result = openStore('postgres://secwatch:s3cret@db.internal/secwatch');
+    const result = openStore('mysql://secwatch:s3cret@db.internal/secwatch');
     await expect(result).rejects.toBeInstanceOf(ConfigError);
-    await expect(result).rejects.toMatchObject({ path: 'store.url', message: expect.stringMatching(/"postgres:".*sqlite:<path>/) as unknown });
+    await expect(result).rejects.toMatchObject({ path: 'store.url', message: expect.stringMatching(/"mysql:".*sqlite:<path>/) as unknown });
     await expect(result).rejects.not.toThrow(/s3cret/);
   });
 

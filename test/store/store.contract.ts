@@ -381,6 +381,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.listDeliveries()).toStrictEqual([{ ...pending(d), status: 'sent', attempts: 2, sentAt: T3.toISOString() }]);
       });
 
+      it('gets one delivery by key, as listed, or nothing for an unknown key', async () => {
+        const d = makeDelivery();
+        await store.createDelivery(d);
+        await store.createDelivery(makeDelivery({ advisoryId: 'other' }));
+        await store.updateDelivery(d.key, { status: 'retry', attempts: 1, nextAttemptAt: T2, lastError: 'HTTP 503' });
+        expect(await store.getDelivery(d.key)).toStrictEqual((await store.listDeliveries()).find((r) => r.key === d.key));
+        expect(await store.getDelivery(d.key)).toMatchObject({ status: 'retry', attempts: 1, nextAttemptAt: T2.toISOString() });
+        expect(await store.getDelivery('nope:X:1')).toBeUndefined();
+      });
+
       it('refuses to update a delivery that was never created', async () => {
         await expect(store.updateDelivery('nope:X:1', { status: 'sent', attempts: 1 })).rejects.toThrow(StoreError);
         expect(await store.listDeliveries()).toEqual([]);
@@ -396,6 +406,38 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(byKey(await store.listDeliveries({ status: 'pending', subscriptionId: 'sec-hook' }))).toEqual([hook.key]);
         expect(await store.listDeliveries({ status: 'sent' })).toEqual([]);
         expect(await store.listDeliveries({ limit: 2 })).toHaveLength(2);
+      });
+    });
+
+    describe('quarantine', () => {
+      const entry = (o: Partial<{ sourceId: string; url: string; sha256: string; at: Date }> = {}) => ({
+        sourceId: o.sourceId ?? 'acme-csaf',
+        url: o.url ?? 'https://acme.example/csaf/2024/a-1.json',
+        sha256: o.sha256 ?? sha256Hex('a-1'),
+        status: 'bad',
+        reason: 'verify: prefer, got bad: sha512 mismatch',
+        checks: { hashes: [{ algorithm: 'sha512', status: 'mismatch' }], steps: ['sha512', 'signature'] },
+        quarantinedAt: o.at ?? T1,
+      });
+
+      it('keeps an entry once per (source, url, bytes) and gives it back whole', async () => {
+        expect(await store.quarantineDocument(entry())).toBe('created');
+        expect(await store.quarantineDocument(entry({ at: T2 }))).toBe('exists');
+        const { quarantinedAt: _at, ...rest } = entry();
+        expect(await store.listQuarantine()).toEqual([{ ...rest, quarantinedAt: T1.toISOString() }]);
+      });
+
+      it('keeps changed bytes of the same document as another entry, lists newest first, filters by source', async () => {
+        await store.quarantineDocument(entry());
+        await store.quarantineDocument(entry({ sha256: sha256Hex('a-1 v2'), at: T3 }));
+        await store.quarantineDocument(entry({ sourceId: 'other', at: T2 }));
+        expect((await store.listQuarantine()).map((q) => [q.sourceId, q.quarantinedAt])).toEqual([
+          ['acme-csaf', T3.toISOString()],
+          ['other', T2.toISOString()],
+          ['acme-csaf', T1.toISOString()],
+        ]);
+        expect(await store.listQuarantine({ sourceId: 'other' })).toHaveLength(1);
+        expect(await store.listQuarantine({ limit: 1 })).toHaveLength(1);
       });
     });
 

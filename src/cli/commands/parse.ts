@@ -4,11 +4,14 @@ import { normalizeAdvisory } from '../../normalize/normalize.js';
 import { detectFormat, parsers } from '../../parse/index.js';
 import type { DocumentFormat } from '../../parse/parser.js';
 import { CliFailure } from '../failure.js';
+import { signatureOfFile } from './verify.js';
 
 export interface ParseCommandOptions {
   readonly format: 'auto' | DocumentFormat;
   readonly sourceId?: string;
   readonly vendor?: string;
+  /** With keys the signature is checked (FILE.asc and hash files beside FILE); without, it is "not-checked". */
+  readonly keys?: readonly string[];
 }
 
 /** `secwatch parse FILE`: one normalised advisory per line on stdout (the DESIGN.md contract). */
@@ -26,7 +29,8 @@ export async function parseCommand(file: string, options: ParseCommandOptions): 
       { sourceId: options.sourceId ?? format, sourceKind: format, url: file, body, fetchedAt: new Date(0) },
       options.vendor ? { vendor: options.vendor } : {},
     );
-    const out = parsed.map((p) => JSON.stringify(normalizeAdvisory(p))).join('\n');
+    const signature = options.keys && options.keys.length > 0 ? await signatureOfFile(file, body, options.keys) : undefined;
+    const out = parsed.map((p) => JSON.stringify(normalizeAdvisory(signature ? { ...p, signature } : p))).join('\n');
     process.stdout.write(out ? `${out}\n` : '');
     return 0;
   } catch (err) {

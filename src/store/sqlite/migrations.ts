@@ -86,6 +86,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_created_at ON deliveries (created_at, key);
     `,
   },
+  {
+    id: 2,
+    name: 'quarantine',
+    sql: `
+      -- Documents that failed their source's verify policy: kept and listed, never alerted.
+      CREATE TABLE quarantine (
+        source_id      TEXT NOT NULL,
+        url            TEXT NOT NULL,
+        sha256         TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        checks         TEXT NOT NULL,
+        quarantined_at TEXT NOT NULL,
+        PRIMARY KEY (source_id, url, sha256)
+      ) WITHOUT ROWID;
+      CREATE INDEX quarantine_newest ON quarantine (quarantined_at DESC, source_id, url);
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import type { Validators } from '../../net/http-client.js';
 import type { DeliveryRecord, DeliveryStatus, SourceState, Store, StoredAdvisory, StoredDocument } from '../store.js';
 import type { UpsertOutcome, UpsertStatus } from '../store.js';
 import { applyMigrations } from './migrations.js';
+import { sqliteQuarantine } from './quarantine.js';
 
 // Row shapes as SELECTed; nullable columns hold the contract's optional fields.
 type Nullable = string | null;
@@ -107,6 +108,7 @@ export function openSqliteStore(path: string): Store {
       }),
     listDueDeliveries: (now, limit) =>
       run('listDueDeliveries', () => q.listDue.all({ now: iso(now), limit: limit ?? NO_LIMIT }).map(toDelivery)),
+    getDelivery: (key) => run('getDelivery', () => ifFound(q.getDelivery.get(key), toDelivery)),
     updateDelivery: (key, u) =>
       run('updateDelivery', () => {
         // Fields left out are cleared: an update states the whole attempt state, not a patch.
@@ -123,6 +125,7 @@ export function openSqliteStore(path: string): Store {
           .map(toDelivery),
       ),
 
+    ...sqliteQuarantine(db, run),
     close: () =>
       run('close', () => {
         if (db.open) db.close();
@@ -204,6 +207,7 @@ function prepare(db: Database.Database) {
        WHERE status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= @now))
        ORDER BY created_at, key LIMIT @limit`,
     ),
+    getDelivery: db.prepare<[string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = ?`),
     updateDelivery: db.prepare<Record<string, unknown>>(
       `UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt,
          sent_at = @sentAt, last_error = @lastError WHERE key = @key`,

@@ -1,0 +1,51 @@
+// Parse benchmarks on the largest real documents (`npm run bench`); results and baselines in bench/RESULTS.md.
+import { readFileSync } from 'node:fs';
+import type { SourceKind } from '../src/model/advisory.js';
+import type { RawDocument } from '../src/model/raw-document.js';
+import { parsers } from '../src/parse/index.js';
+
+const CORPUS = new URL('../test/fixtures/corpus/', import.meta.url);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+interface Case {
+  readonly name: string;
+  readonly format: SourceKind;
+  readonly body: () => Uint8Array;
+}
+
+const file = (rel: string) => (): Uint8Array => readFileSync(new URL(rel, CORPUS));
+
+const cases: readonly Case[] = [
+  { name: 'cvrf 2025-Jan (6.8 MB, 343 CVEs)', format: 'cvrf', body: file('msrc/cvrf-2025-Jan.xml') },
+  { name: 'cvrf 2023-Jan (3.2 MB, 204 CVEs)', format: 'cvrf', body: file('msrc/cvrf-2023-Jan.xml') },
+  { name: 'cvrf 2017-Mar (2.6 MB, 155 CVEs)', format: 'cvrf', body: file('msrc/cvrf-2017-Mar.xml') },
+  { name: 'kev 2025-08-25 (1.3 MB, 1404 entries)', format: 'kev', body: file('kev/known_exploited_vulnerabilities.2025-08-25.json') },
+  {
+    name: 'osv: go-vulndb records x 500 as one array',
+    format: 'osv',
+    body: () => {
+      const one = readFileSync(new URL('osv/go-vulndb/GO-2024-2687.json', CORPUS), 'utf8');
+      return new TextEncoder().encode(`[${Array.from({ length: 500 }, () => one).join(',')}]`);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${RUNS} runs after 1 warm-up; median and max in ms`);
+  for (const c of cases) {
+    const doc: RawDocument = { sourceId: 'bench', sourceKind: c.format, url: `bench:${c.name}`, body: c.body(), fetchedAt: new Date(0) };
+    const parse = parsers[c.format];
+    let count = (await parse(doc)).length; // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      count = (await parse(doc)).length;
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    console.log(`${c.name.padEnd(44)} ${String(count).padStart(6)} advisories  median ${median.toFixed(0).padStart(5)}  max ${times.at(-1)!.toFixed(0).padStart(5)}`);
+  }
+}
+
+await main();

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { describeError } from '../../errors.js';
+import type { SignatureInfo } from '../../model/advisory.js';
+import type { CompanionFile, DocumentCompanions } from '../../model/raw-document.js';
+import { EMPTY_KEYRING, loadKeyring, signatureInfo, verifyDocument, type DocumentVerification, type Verification } from '../../verify/index.js';
+import { CliFailure } from '../failure.js';
+
+export interface VerifyCommandOptions {
+  readonly signature?: string;
+  readonly keys?: readonly string[];
+  readonly hashes?: boolean;
+}
+
+/** DESIGN.md stage command contract: exit 0 verified, 3 bad, 4 unknown-key, 5 unsigned (2: cannot read). */
+export const VERIFY_EXIT: Record<Verification['status'], number> = { verified: 0, bad: 3, 'unknown-key': 4, unsigned: 5 };
+
+/**
+ * `secwatch verify FILE`: one JSON line `{status, signer?, hashes?}`. The signature is --signature,
+ * else FILE.asc when it exists; --hashes also checks FILE.sha256 and FILE.sha512.
+ */
+export async function verifyCommand(file: string, options: VerifyCommandOptions): Promise<number> {
+  const body = await readOrFail(file);
+  const result = await verifyFile(file, body, options);
+  const v = result.verification;
+  const line = {
+    status: v.status,
+    ...(v.status === 'verified' ? { signer: v.fingerprint, method: v.method } : {}),
+    ...(v.status === 'unknown-key' ? { issuer: v.issuer } : {}),
+    ...(v.status === 'bad' ? { reason: v.reason } : {}),
+    ...(options.hashes ? { hashes: Object.fromEntries(result.hashes.map((h) => [h.algorithm, h.status])) } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  return VERIFY_EXIT[v.status];
+}
+
+/** `secwatch parse --keys`: the signature field a parsed document gets (its .asc and hash files beside it). */
+export async function signatureOfFile(file: string, body: Uint8Array, keys: readonly string[]): Promise<SignatureInfo> {
+  return signatureInfo((await verifyFile(file, body, { keys, hashes: true })).verification);
+}
+
+async function verifyFile(file: string, body: Uint8Array, options: VerifyCommandOptions): Promise<DocumentVerification> {
+  const keyring = options.keys && options.keys.length > 0 ? await loadKeyring(options.keys) : EMPTY_KEYRING;
+  const companions: { signature?: CompanionFile; sha256?: CompanionFile; sha512?: CompanionFile } = {};
+  if (options.signature !== undefined) companions.signature = { url: options.signature, body: await readOrFail(options.signature) };
+  else {
+    const beside = await readOptional(`${file}.asc`);
+    if (beside) companions.signature = beside;
+  }
+  if (options.hashes) {
+    companions.sha256 = (await readOptional(`${file}.sha256`)) ?? { url: `${file}.sha256` };
+    companions.sha512 = (await readOptional(`${file}.sha512`)) ?? { url: `${file}.sha512` };
+  }
+  return verifyDocument(body, companions satisfies DocumentCompanions, keyring);
+}
+
+async function readOrFail(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CliFailure(2, `${path}: cannot read: ${describeError(err)}`);
+  }
+}
+
+async function readOptional(path: string): Promise<CompanionFile | undefined> {
+  try {
+    return { url: path, body: await readFile(path) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliFailure(2, `${path}: cannot read: ${describeError(err)}`);
+  }
+}

@@ -1,0 +1,149 @@
+// Schema migrations as code for PostgreSQL (DESIGN.md "Storage"): run on open, each recorded once.
+import type { PoolClient } from 'pg';
+import { StoreError } from '../../errors.js';
+
+/** One schema step; ids only ever grow, and a released migration is never edited (add a new one). */
+export interface PgMigration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The PostgreSQL schema, oldest first: the same tables as the SQLite dialect. Dates are ISO 8601
+ * text (text order is time order, and they round-trip exactly as the contract wants); key columns
+ * use the "C" collation so ORDER BY gives the same byte order as SQLite, whatever the database's locale.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    id: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE advisories (
+        id            TEXT COLLATE "C" PRIMARY KEY,
+        source_id     TEXT COLLATE "C",
+        revision      INTEGER NOT NULL,
+        material_hash TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        json          TEXT NOT NULL,
+        first_seen    TEXT COLLATE "C" NOT NULL,
+        updated_at    TEXT COLLATE "C" NOT NULL,
+        published     TEXT NOT NULL,
+        modified      TEXT NOT NULL
+      );
+      CREATE INDEX advisories_updated_at ON advisories (updated_at DESC, id);
+      CREATE INDEX advisories_source_updated_at ON advisories (source_id, updated_at DESC, id);
+
+      CREATE TABLE advisory_revisions (
+        advisory_id TEXT COLLATE "C" NOT NULL REFERENCES advisories (id),
+        revision    INTEGER NOT NULL,
+        json        TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (advisory_id, revision)
+      );
+
+      CREATE TABLE source_state (
+        source_id       TEXT COLLATE "C" PRIMARY KEY,
+        validators      TEXT NOT NULL,
+        cursor          TEXT,
+        last_poll_at    TEXT,
+        last_success_at TEXT,
+        last_error      TEXT
+      );
+
+      CREATE TABLE documents (
+        sha256       TEXT PRIMARY KEY,
+        source_id    TEXT NOT NULL,
+        url          TEXT NOT NULL,
+        content_type TEXT,
+        body         BYTEA NOT NULL,
+        fetched_at   TEXT NOT NULL
+      );
+
+      CREATE TABLE matches (
+        advisory_id     TEXT COLLATE "C" NOT NULL,
+        item_collection TEXT COLLATE "C" NOT NULL,
+        item_name       TEXT COLLATE "C" NOT NULL,
+        json            TEXT NOT NULL,
+        PRIMARY KEY (advisory_id, item_collection, item_name)
+      );
+
+      -- The primary key is what makes "send nothing twice" hold across workers, retries and crashes.
+      CREATE TABLE deliveries (
+        key             TEXT COLLATE "C" PRIMARY KEY,
+        subscription_id TEXT COLLATE "C" NOT NULL,
+        advisory_id     TEXT COLLATE "C" NOT NULL,
+        revision        INTEGER NOT NULL,
+        channel         TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'retry', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT COLLATE "C" NOT NULL,
+        next_attempt_at TEXT COLLATE "C",
+        sent_at         TEXT,
+        last_error      TEXT
+      );
+      CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+      CREATE INDEX deliveries_subscription ON deliveries (subscription_id, created_at);
+      CREATE INDEX deliveries_created_at ON deliveries (created_at, key);
+    `,
+  },
+  {
+    id: 2,
+    name: 'quarantine',
+    sql: `
+      -- Documents that failed their source's verify policy: kept and listed, never alerted.
+      CREATE TABLE quarantine (
+        source_id      TEXT COLLATE "C" NOT NULL,
+        url            TEXT COLLATE "C" NOT NULL,
+        sha256         TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        checks         TEXT NOT NULL,
+        quarantined_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (source_id, url, sha256)
+      );
+      CREATE INDEX quarantine_newest ON quarantine (quarantined_at DESC, source_id, url);
+    `,
+  },
+];
+
+/**
+ * Apply every migration not yet recorded, in one transaction under an advisory lock per schema,
+ * so several workers starting at once apply each step exactly once. Creates `schema` if given.
+ * Returns the ids applied now.
+ */
+export async function applyPgMigrations(client: PoolClient, schema: string | undefined, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`secwatch-migrate:${schema ?? ''}`]);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM schema_migrations');
+    const done = new Set(rows.map((r) => r.id));
+    const newest = Math.max(0, ...migrations.map((m) => m.id));
+    const unknown = [...done].filter((id) => id > newest);
+    if (unknown.length > 0) {
+      // A newer secwatch has written this database; running old code on it could corrupt it.
+      throw new StoreError(`database schema has migration ${Math.max(...unknown)}, newer than this secwatch knows (${newest})`);
+    }
+    const applied: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
+      if (done.has(m.id)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      applied.push(m.id);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A PostgreSQL identifier, quoted: schema names come from a URL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

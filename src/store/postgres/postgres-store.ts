@@ -1,0 +1,189 @@
+// PostgreSQL adapter of the Store contract (src/store/store.ts), on node-postgres (pg) 8.
+import type { PoolClient } from 'pg';
+import { StoreError, describeError } from '../../errors.js';
+import type { Advisory } from '../../model/advisory.js';
+import type { Match } from '../../model/match.js';
+import type { Store } from '../store.js';
+import { connectPg, type PgConnection } from './connection.js';
+import { toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from './rows.js';
+import { upsertAdvisoriesTx } from './upsert-advisories.js';
+import { pgQuarantine } from './quarantine.js';
+
+const DELIVERY_COLUMNS =
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error';
+const ADVISORY_COLUMNS = 'json, first_seen, updated_at FROM advisories';
+
+/** Open (migrating if needed) the store at a `postgres://` URL; `?schema=NAME` keeps its tables in that schema. */
+export async function openPostgresStore(url: string): Promise<Store> {
+  return createPostgresStore(await connectPg(url));
+}
+
+/** The Store over an open connection; `close()` ends its pool. */
+export function createPostgresStore({ pool }: PgConnection): Store {
+  let closed = false;
+
+  /** One operation; anything it throws becomes a StoreError naming the operation (retryable: the runner tries again). */
+  const run = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StoreError(`${op}: the store is closed`);
+    try {
+      return await fn();
+    } catch (err) {
+      throw err instanceof StoreError ? err : new StoreError(`${op}: ${describeError(err)}`, { cause: err });
+    }
+  };
+
+  const query = async <R extends object>(sql: string, params: unknown[] = []): Promise<R[]> => (await pool.query<R>(sql, params)).rows;
+
+  /** Several statements as one unit; a broken connection is discarded, not returned to the pool. */
+  const transaction = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    // A server going away while the client is checked out emits 'error' on it; the query in hand
+    // rejects anyway, so listen only to keep the process alive (the pool covers idle clients).
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
+    let failed: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.off('error', ignore);
+      client.release(failed);
+    }
+  };
+
+  const iso = (d: Date): string => d.toISOString();
+
+  return {
+    upsertAdvisories: (advisories: readonly Advisory[], seenAt) =>
+      run('upsertAdvisories', async () => {
+        const at = iso(seenAt);
+        return transaction((c) => upsertAdvisoriesTx(c, advisories, at));
+      }),
+    getAdvisory: (id) => run('getAdvisory', async () => (await query<AdvisoryRow>(`SELECT ${ADVISORY_COLUMNS} WHERE id = $1`, [id])).map(toStoredAdvisory)[0]),
+    listAdvisories: (q = {}) =>
+      run('listAdvisories', async () =>
+        (
+          await query<AdvisoryRow>(
+            `SELECT ${ADVISORY_COLUMNS} WHERE ($1::text IS NULL OR source_id = $1) ORDER BY updated_at DESC, id LIMIT $2`,
+            [q.sourceId ?? null, q.limit ?? null],
+          )
+        ).map(toStoredAdvisory),
+      ),
+    listRevisions: (id) =>
+      run('listRevisions', async () =>
+        (await query<{ json: string }>('SELECT json FROM advisory_revisions WHERE advisory_id = $1 ORDER BY revision', [id])).map(
+          (r) => JSON.parse(r.json) as Advisory,
+        ),
+      ),
+
+    getSourceState: (sourceId) =>
+      run('getSourceState', async () => (await query<SourceStateRow>('SELECT * FROM source_state WHERE source_id = $1', [sourceId])).map(toSourceState)[0]),
+    saveSourceState: (s) =>
+      run('saveSourceState', async () => {
+        // A saved state replaces the old one whole; a JSON null cursor is kept apart from "no cursor".
+        const cursor = s.cursor === undefined ? null : JSON.stringify(s.cursor);
+        await query(
+          `INSERT INTO source_state (source_id, validators, cursor, last_poll_at, last_success_at, last_error) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (source_id) DO UPDATE SET validators = excluded.validators, cursor = excluded.cursor,
+             last_poll_at = excluded.last_poll_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
+          [s.sourceId, JSON.stringify(s.validators), cursor, s.lastPollAt ?? null, s.lastSuccessAt ?? null, s.lastError ?? null],
+        );
+      }),
+
+    putDocument: (d) =>
+      run('putDocument', async () => {
+        // Hash-addressed: the same sha256 is the same bytes, so the first write stands.
+        await query(
+          `INSERT INTO documents (sha256, source_id, url, content_type, body, fetched_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (sha256) DO NOTHING`,
+          [d.sha256, d.sourceId, d.url, d.contentType ?? null, Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength), d.fetchedAt],
+        );
+      }),
+    getDocument: (sha256) => run('getDocument', async () => (await query<DocumentRow>('SELECT * FROM documents WHERE sha256 = $1', [sha256])).map(toDocument)[0]),
+
+    replaceMatches: (advisoryId, matches: readonly Match[]) =>
+      run('replaceMatches', async () => {
+        const stray = matches.find((m) => m.advisoryId !== advisoryId);
+        if (stray) throw new StoreError(`replaceMatches: a match of ${stray.advisoryId} was given for ${advisoryId}`);
+        // One row per (advisory, item): a duplicate in the input keeps the last match given.
+        const rows = new Map(matches.map((m) => [`${m.item.collection}\u0000${m.item.name}`, m]));
+        const list = [...rows.values()];
+        await transaction(async (c) => {
+          await c.query('DELETE FROM matches WHERE advisory_id = $1', [advisoryId]);
+          if (list.length === 0) return;
+          await c.query(
+            `INSERT INTO matches (advisory_id, item_collection, item_name, json)
+             SELECT $1, collection, name, json FROM unnest($2::text[], $3::text[], $4::text[]) AS m (collection, name, json)`,
+            [advisoryId, list.map((m) => m.item.collection), list.map((m) => m.item.name), list.map((m) => JSON.stringify(m))],
+          );
+        });
+      }),
+    listMatches: (advisoryIds) =>
+      run('listMatches', async () =>
+        (
+          await query<{ json: string }>(
+            `SELECT json FROM matches WHERE ($1::text[] IS NULL OR advisory_id = ANY($1::text[])) ORDER BY advisory_id, item_collection, item_name`,
+            [advisoryIds === undefined ? null : [...advisoryIds]],
+          )
+        ).map((r) => JSON.parse(r.json) as Match),
+      ),
+
+    createDelivery: (d) =>
+      run('createDelivery', async () => {
+        const payload = JSON.stringify(d.payload) ?? 'null';
+        // The primary key decides, atomically, across every worker: exactly one INSERT wins.
+        const { rowCount } = await pool.query(
+          `INSERT INTO deliveries (key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7) ON CONFLICT (key) DO NOTHING`,
+          [d.key, d.subscriptionId, d.advisoryId, d.revision, d.channel, payload, iso(d.createdAt)],
+        );
+        return rowCount === 1 ? 'created' : 'exists';
+      }),
+    listDueDeliveries: (now, limit) =>
+      run('listDueDeliveries', async () =>
+        (
+          await query<DeliveryRow>(
+            // A retry without a time is due at once; otherwise it would never be attempted again.
+            `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+             WHERE status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= $1))
+             ORDER BY created_at, key LIMIT $2`,
+            [iso(now), limit ?? null],
+          )
+        ).map(toDelivery),
+      ),
+    getDelivery: (key) =>
+      run('getDelivery', async () => (await query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = $1`, [key])).map(toDelivery)[0]),
+    updateDelivery: (key, u) =>
+      run('updateDelivery', async () => {
+        // Fields left out are cleared: an update states the whole attempt state, not a patch.
+        const { rowCount } = await pool.query(
+          `UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, sent_at = $5, last_error = $6 WHERE key = $1`,
+          [key, u.status, u.attempts, u.nextAttemptAt === undefined ? null : iso(u.nextAttemptAt), u.sentAt === undefined ? null : iso(u.sentAt), u.lastError ?? null],
+        );
+        if (rowCount === 0) throw new StoreError(`updateDelivery: no delivery with key ${key}`);
+      }),
+    listDeliveries: (q = {}) =>
+      run('listDeliveries', async () =>
+        (
+          await query<DeliveryRow>(
+            `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR subscription_id = $2)
+             ORDER BY created_at, key LIMIT $3`,
+            [q.status ?? null, q.subscriptionId ?? null, q.limit ?? null],
+          )
+        ).map(toDelivery),
+      ),
+
+    ...pgQuarantine(pool, run),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { readCleartextMessage, verify, type CleartextMessage } from 'openpgp';
+import { describeError } from '../errors.js';
+import type { Keyring } from './keyring.js';
+import { judgeSignatures } from './openpgp-detached.js';
+import type { Verification } from './verification.js';
+
+// RFC 9580 §7 cleartext signature framework ("-----BEGIN PGP SIGNED MESSAGE-----"), as mailing
+// lists and some vendors publish advisories.
+
+const HEADER = '-----BEGIN PGP SIGNED MESSAGE-----';
+
+/** Whether a document is clearsigned text (so the cleartext check applies instead of "unsigned"). */
+export function isClearsigned(body: Uint8Array): boolean {
+  return new TextDecoder('utf-8').decode(body.subarray(0, 64 * 1024)).includes(HEADER);
+}
+
+/** Verify a clearsigned text; the signed text is returned with the verdict (what the signature covers). */
+export async function verifyCleartext(body: Uint8Array, keyring: Keyring): Promise<{ verification: Verification; text?: string }> {
+  let message: CleartextMessage;
+  try {
+    message = await readCleartextMessage({ cleartextMessage: new TextDecoder('utf-8').decode(body) });
+  } catch (err) {
+    return { verification: { status: 'bad', reason: `clearsigned text unreadable: ${describeError(err)}` } };
+  }
+  const result = await verify({ message, verificationKeys: keyring.keys.map((k) => k.key) });
+  const verification = await judgeSignatures(result, keyring, 'cleartext', new Map(message.getSigningKeyIDs().map((id) => [id.toHex(), id.toHex().toUpperCase()])));
+  return { verification, text: message.getText() };
+}
