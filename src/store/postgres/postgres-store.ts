@@ -5,7 +5,7 @@ import type { Advisory } from '../../model/advisory.js';
 import type { Match } from '../../model/match.js';
 import type { Store } from '../store.js';
 import { connectPg, type PgConnection } from './connection.js';
-import { toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from './rows.js';
+import { toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { upsertAdvisoriesTx } from './upsert-advisories.js';
 import { pgQuarantine } from './quarantine.js';
 

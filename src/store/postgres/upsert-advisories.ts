@@ -2,13 +2,11 @@
 import type { PoolClient } from 'pg';
 import type { Advisory } from '../../model/advisory.js';
 import { contentHash, materialHash } from '../../model/fingerprint.js';
-import type { UpsertOutcome, UpsertStatus } from '../store.js';
+import { classifyUpsert, type CurrentRow as BaseCurrentRow } from '../rows.js';
+import type { UpsertOutcome } from '../store.js';
 
-interface CurrentRow {
+interface CurrentRow extends BaseCurrentRow {
   id: string;
-  revision: number;
-  material_hash: string;
-  content_hash: string;
 }
 
 interface AdvisoryWrite {
@@ -43,9 +41,7 @@ export async function upsertAdvisoriesTx(client: PoolClient, advisories: readonl
   const revisionWrites = new Map<string, { id: string; revision: number; json: string }>();
   const outcomes = prepared.map(({ input, material, content }): UpsertOutcome => {
     const cur = current.get(input.id);
-    const status: UpsertStatus =
-      cur === undefined ? 'new' : cur.material_hash !== material ? 'revised' : cur.content_hash !== content ? 'updated' : 'unchanged';
-    const revision = cur === undefined ? 1 : status === 'revised' ? cur.revision + 1 : cur.revision;
+    const { status, revision } = classifyUpsert(cur, material, content);
     const advisory: Advisory = { ...input, revision };
     if (status === 'unchanged') return { id: input.id, status, advisory };
     const json = JSON.stringify(advisory);

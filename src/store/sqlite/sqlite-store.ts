@@ -6,22 +6,11 @@ import { StoreError, describeError } from '../../errors.js';
 import type { Advisory } from '../../model/advisory.js';
 import { contentHash, materialHash } from '../../model/fingerprint.js';
 import type { Match } from '../../model/match.js';
-import type { Validators } from '../../net/http-client.js';
-import type { DeliveryRecord, DeliveryStatus, SourceState, Store, StoredAdvisory, StoredDocument } from '../store.js';
-import type { UpsertOutcome, UpsertStatus } from '../store.js';
+import type { Store, UpsertOutcome } from '../store.js';
+import { classifyUpsert, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type CurrentRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { applyMigrations } from './migrations.js';
 import { sqliteQuarantine } from './quarantine.js';
 
-// Row shapes as SELECTed; nullable columns hold the contract's optional fields.
-type Nullable = string | null;
-interface AdvisoryRow { json: string; first_seen: string; updated_at: string }
-interface CurrentRow { revision: number; material_hash: string; content_hash: string }
-interface SourceStateRow { source_id: string; validators: string; cursor: Nullable; last_poll_at: Nullable; last_success_at: Nullable; last_error: Nullable }
-interface DocumentRow { sha256: string; source_id: string; url: string; content_type: Nullable; body: Buffer; fetched_at: string }
-interface DeliveryRow {
-  key: string; subscription_id: string; advisory_id: string; revision: number; channel: string; payload: string; status: DeliveryStatus;
-  attempts: number; created_at: string; next_attempt_at: Nullable; sent_at: Nullable; last_error: Nullable;
-}
 
 /** SQLite treats a negative LIMIT as "no limit", so one statement serves both cases. */
 const NO_LIMIT = -1;
@@ -40,9 +29,7 @@ export function openSqliteStore(path: string): Store {
       const material = materialHash(input);
       const content = contentHash(input);
       const cur = q.currentAdvisory.get(input.id);
-      const status: UpsertStatus =
-        cur === undefined ? 'new' : cur.material_hash !== material ? 'revised' : cur.content_hash !== content ? 'updated' : 'unchanged';
-      const revision = cur === undefined ? 1 : status === 'revised' ? cur.revision + 1 : cur.revision;
+      const { status, revision } = classifyUpsert(cur, material, content);
       const advisory: Advisory = { ...input, revision };
       if (status === 'unchanged') return { id: input.id, status, advisory };
       const json = JSON.stringify(advisory);
@@ -240,46 +227,6 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-function toStoredAdvisory(r: AdvisoryRow): StoredAdvisory {
-  return { advisory: JSON.parse(r.json) as Advisory, firstSeen: r.first_seen, updatedAt: r.updated_at };
-}
 
-function toSourceState(r: SourceStateRow): SourceState {
-  return {
-    sourceId: r.source_id,
-    validators: JSON.parse(r.validators) as Validators,
-    ...(r.cursor === null ? {} : { cursor: JSON.parse(r.cursor) as unknown }),
-    ...(r.last_poll_at === null ? {} : { lastPollAt: r.last_poll_at }),
-    ...(r.last_success_at === null ? {} : { lastSuccessAt: r.last_success_at }),
-    ...(r.last_error === null ? {} : { lastError: r.last_error }),
-  };
-}
 
-function toDocument(r: DocumentRow): StoredDocument {
-  return {
-    sha256: r.sha256,
-    sourceId: r.source_id,
-    url: r.url,
-    ...(r.content_type === null ? {} : { contentType: r.content_type }),
-    // A plain Uint8Array view, so callers see the same type whichever adapter they use.
-    body: new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength),
-    fetchedAt: r.fetched_at,
-  };
-}
 
-function toDelivery(r: DeliveryRow): DeliveryRecord {
-  return {
-    key: r.key,
-    subscriptionId: r.subscription_id,
-    advisoryId: r.advisory_id,
-    revision: r.revision,
-    channel: r.channel,
-    payload: JSON.parse(r.payload) as unknown,
-    status: r.status,
-    attempts: r.attempts,
-    createdAt: r.created_at,
-    ...(r.next_attempt_at === null ? {} : { nextAttemptAt: r.next_attempt_at }),
-    ...(r.sent_at === null ? {} : { sentAt: r.sent_at }),
-    ...(r.last_error === null ? {} : { lastError: r.last_error }),
-  };
-}

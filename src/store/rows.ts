@@ -1,14 +1,15 @@
-// Row shapes as SELECTed from PostgreSQL, and their mapping to the contract's types.
-import type { Advisory } from '../../model/advisory.js';
-import type { Validators } from '../../net/http-client.js';
-import type { DeliveryRecord, DeliveryStatus, SourceState, StoredAdvisory, StoredDocument } from '../store.js';
+// Row shapes as both dialects SELECT them (same column names, JSON kept as text), and their
+// mapping to the contract's types: one mapping, so SQLite and PostgreSQL cannot drift apart.
+import type { Advisory } from '../model/advisory.js';
+import type { Validators } from '../net/http-client.js';
+import type { DeliveryRecord, DeliveryStatus, SourceState, StoredAdvisory, StoredDocument, UpsertStatus } from './store.js';
 
 type Nullable = string | null;
 /** An advisory row: the stored JSON and its bookkeeping dates. */
 export interface AdvisoryRow { json: string; first_seen: string; updated_at: string }
 /** A source_state row; nullable columns hold the contract's optional fields. */
 export interface SourceStateRow { source_id: string; validators: string; cursor: Nullable; last_poll_at: Nullable; last_success_at: Nullable; last_error: Nullable }
-/** A documents row; pg returns BYTEA as a Buffer. */
+/** A documents row; both drivers return the BLOB/BYTEA as a Buffer. */
 export interface DocumentRow { sha256: string; source_id: string; url: string; content_type: Nullable; body: Buffer; fetched_at: string }
 /** A deliveries row. */
 export interface DeliveryRow {
@@ -61,4 +62,17 @@ export function toDelivery(r: DeliveryRow): DeliveryRecord {
     ...(r.sent_at === null ? {} : { sentAt: r.sent_at }),
     ...(r.last_error === null ? {} : { lastError: r.last_error }),
   };
+}
+
+/** The revision bookkeeping of the row an upsert compares against. */
+export interface CurrentRow { revision: number; material_hash: string; content_hash: string }
+
+/**
+ * The Store contract's upsert rule, shared by both dialects: new → revision 1; a material change
+ * → revision + 1; any other change → same revision, row updated; else unchanged.
+ */
+export function classifyUpsert(cur: CurrentRow | undefined, material: string, content: string): { status: UpsertStatus; revision: number } {
+  const status: UpsertStatus =
+    cur === undefined ? 'new' : cur.material_hash !== material ? 'revised' : cur.content_hash !== content ? 'updated' : 'unchanged';
+  return { status, revision: cur === undefined ? 1 : status === 'revised' ? cur.revision + 1 : cur.revision };
 }
