@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { AppError, describeError } from '../errors.js';
 import { feedCommand } from './commands/feed.js';
+import { matchCommand, type MatchCommandOptions } from './commands/match.js';
 import { parseCommand } from './commands/parse.js';
 import { quarantineCommand, type QuarantineCommandOptions } from './commands/quarantine.js';
 import { runCommand } from './commands/run.js';
@@ -86,6 +87,13 @@ program
   .option('--source <id>', 'only this source')
   .option('--json', 'print the entries as JSON')
   .action(async (opts: QuarantineCommandOptions) => finish(await quarantineCommand(opts)));
+
+program
+  .command('match')
+  .description('match advisories (the JSON lines `secwatch parse` prints) against an inventory; one JSON line per match')
+  .requiredOption('--inventory <file>', 'inventory YAML file')
+  .argument('[advisories]', 'JSON lines file, or - for stdin (default)')
+  .action(async (file: string | undefined, opts: MatchCommandOptions) => finish(await matchCommand(file, opts)));
 
 function finish(code: number): void {
   process.exitCode = code;

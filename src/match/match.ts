@@ -3,10 +3,12 @@ import type { Match } from '../model/match.js';
 import { computeApplyBy, type ApplyByPolicy } from '../normalize/apply-by.js';
 import type { InventoryIndex } from './inventory-index.js';
 import { CONFIDENCE_RANK, type Matcher, type MatchHit } from './matcher.js';
+import { cpeMatcher } from './cpe.js';
 import { productNameMatcher } from './product-name.js';
+import { purlMatcher } from './purl.js';
 
-/** Matchers strongest first; purl/CPE matchers join this list ahead of names. */
-export const DEFAULT_MATCHERS: readonly Matcher[] = [productNameMatcher];
+/** Matchers strongest first: package ranges, then CPE names, then vendor/product names. */
+export const DEFAULT_MATCHERS: readonly Matcher[] = [purlMatcher, cpeMatcher, productNameMatcher];
 
 const itemKey = (h: MatchHit): string => `${h.item.collection}\u0000${h.item.name}`;
 
@@ -22,9 +24,14 @@ export function matchAdvisory(
   options: { readonly firstSeen?: string; readonly matchers?: readonly Matcher[] } = {},
 ): Match[] {
   const best = new Map<string, MatchHit>();
+  const cleared = new Set<string>();
   for (const matcher of options.matchers ?? DEFAULT_MATCHERS) {
-    for (const hit of matcher.match(advisory, index)) {
+    const hits = matcher.match(advisory, index);
+    const hitHere = new Set(hits.filter((h) => !h.notAffected).map(itemKey));
+    for (const hit of hits) if (hit.notAffected && !hitHere.has(itemKey(hit)) && !best.has(itemKey(hit))) cleared.add(itemKey(hit));
+    for (const hit of hits) {
       const key = itemKey(hit);
+      if (hit.notAffected || cleared.has(key)) continue;
       const prev = best.get(key);
       if (!prev || CONFIDENCE_RANK[hit.confidence] > CONFIDENCE_RANK[prev.confidence]) best.set(key, hit);
     }

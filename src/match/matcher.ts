@@ -14,6 +14,8 @@ export interface MatchHit {
   readonly matcher: string;
   readonly reason: string;
   readonly confidence: Confidence;
+  /** A version-aware matcher proved the item unaffected (fixed version): weaker matchers may not overrule it. */
+  readonly notAffected?: true;
 }
 
 export const CONFIDENCE_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { describeError } from '../../errors.js';
+import { loadInventoryFile } from '../../inventory/load.js';
+import { buildAliasTable, buildInventoryIndex, matchAdvisory } from '../../match/index.js';
+import type { Advisory } from '../../model/advisory.js';
+import type { ApplyByPolicy } from '../../normalize/apply-by.js';
+import { CliFailure } from '../failure.js';
+
+/** The inventory is a file, not the config: `secwatch match` is a stage tool that needs no config. */
+export interface MatchCommandOptions {
+  readonly inventory: string;
+}
+
+/** The default policy of the config schema, so `secwatch match` needs no config file. */
+const DEFAULT_POLICY: ApplyByPolicy = { rules: ['msrc-classic', 'kev'], clockStart: 'release' };
+
+/** `secwatch match --inventory FILE [ADVISORIES.jsonl | -]`: one JSON line per match (DESIGN.md). */
+export async function matchCommand(input: string | undefined, options: MatchCommandOptions): Promise<number> {
+  const items = await loadInventoryFile(options.inventory);
+  const index = buildInventoryIndex(items, buildAliasTable({}));
+  const name = input === undefined || input === '-' ? '(stdin)' : input;
+  let text: string;
+  try {
+    text = name === '(stdin)' ? await readStdin() : await readFile(name, 'utf8');
+  } catch (err) {
+    throw new CliFailure(2, `${name}: cannot read: ${describeError(err)}`);
+  }
+  const out: string[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let advisory: Advisory;
+    try {
+      advisory = JSON.parse(line) as Advisory;
+    } catch (err) {
+      throw new CliFailure(2, `${name}:${i + 1}: not a JSON advisory: ${describeError(err)}`);
+    }
+    if (typeof advisory !== 'object' || advisory === null || typeof advisory.id !== 'string' || !Array.isArray(advisory.products)) {
+      throw new CliFailure(2, `${name}:${i + 1}: not an advisory (secwatch parse prints one per line)`);
+    }
+    for (const m of matchAdvisory(advisory, index, DEFAULT_POLICY)) {
+      out.push(JSON.stringify({ advisoryId: m.advisoryId, item: m.item, reason: m.reason, confidence: m.confidence, applyBy: m.applyBy, applyByRule: m.applyByRule }));
+    }
+  }
+  process.stdout.write(out.length > 0 ? `${out.join('\n')}\n` : '');
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

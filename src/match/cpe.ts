@@ -1,0 +1,44 @@
+import type { InventoryItem } from '../model/inventory.js';
+import type { Confidence } from '../model/match.js';
+import { parseCpe, cpeKey, type CpeName } from './cpe-name.js';
+import type { Matcher, MatchHit } from './matcher.js';
+
+// CPE 2.3 name matching (NISTIR 7696): vendor and product must be equal; version `*` (ANY) or `-`
+// (NA) in the advisory covers every version, else the versions must be equal. No ranges yet.
+
+const isWild = (v: string): boolean => v === '*' || v === '-' || v === '';
+
+/** Second strongest: CPEs name vendor and product unambiguously, but carry at most one version. */
+export const cpeMatcher: Matcher = {
+  name: 'cpe',
+  match(advisory, index) {
+    const hits: MatchHit[] = [];
+    for (const affected of advisory.products) {
+      const cpe = affected.cpe ? parseCpe(affected.cpe) : undefined;
+      if (!cpe) continue;
+      for (const item of index.byCpe(cpeKey(cpe))) {
+        const hit = judge(cpe, item);
+        if (hit) hits.push(hit);
+      }
+    }
+    return hits;
+  },
+};
+
+function judge(adv: CpeName, item: InventoryItem): MatchHit | undefined {
+  const own = item.cpe ? parseCpe(item.cpe) : undefined;
+  if (!own) return undefined;
+  if (!isWild(adv.part) && !isWild(own.part) && adv.part !== own.part) return undefined;
+  const version = !isWild(own.version) ? own.version : item.version?.toLowerCase();
+  const what = `${adv.vendor}:${adv.product}`;
+  const hit = (reason: string, confidence: Confidence): MatchHit => ({ item, matcher: 'cpe', reason, confidence });
+  if (isWild(adv.version)) {
+    return version === undefined
+      ? hit(`CPE ${what} (all versions); version unknown`, 'low')
+      : hit(`CPE ${what} names no version, so it covers inventory version ${version}`, 'medium');
+  }
+  if (version === undefined) return hit(`CPE ${what} ${adv.version}; version unknown`, 'low');
+  if (version !== adv.version) return undefined;
+  if (!isWild(adv.update) && !isWild(own.update) && adv.update !== own.update) return undefined;
+  return hit(`CPE ${what} version ${adv.version} equals the inventory's`, 'high');
+}
