@@ -10,7 +10,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** A subscription with its secrets resolved from the environment. */
 export type ResolvedSubscription =
   | (Extract<SubscriptionConfig, { channel: 'webhook' }> & { readonly targetUrl: string; readonly secret: string })
-  | Extract<SubscriptionConfig, { channel: 'email' }>;
+  | Extract<SubscriptionConfig, { channel: 'email' }>
+  | (Extract<SubscriptionConfig, { channel: 'slack' }> & { readonly targetUrl: string });
 
 /** The validated configuration with paths made absolute and secrets taken from the environment. */
 export interface Config extends Omit<ParsedConfig, 'subscriptions'> {
@@ -90,8 +91,13 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
 }
 
 function resolveSubscription(s: SubscriptionConfig, index: number, env: Env, label: string): ResolvedSubscription {
-  if (s.channel !== 'webhook') return s;
+  if (s.channel === 'email') return s;
   const at = `subscriptions[${index}]`;
+  if (s.channel === 'slack') {
+    const targetUrl = env[s.urlEnv];
+    if (!targetUrl) throw new ConfigError(`${at}.urlEnv`, `${label}: ${at}.urlEnv: environment variable ${s.urlEnv} is not set`);
+    return { ...s, targetUrl };
+  }
   const secret = env[s.secretEnv];
   if (!secret) throw new ConfigError(`${at}.secretEnv`, `${label}: ${at}.secretEnv: environment variable ${s.secretEnv} is not set`);
   if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret)) {

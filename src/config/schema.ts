@@ -100,6 +100,14 @@ const webhookSubscription = z
   })
   .strict();
 
+const slackSubscription = z
+  .object({
+    channel: z.literal('slack'),
+    /** Environment variable holding the incoming-webhook URL (the URL is the credential). */
+    urlEnv: z.string().min(1),
+  })
+  .strict();
+
 const emailSubscription = z
   .object({
     channel: z.literal('email'),
@@ -117,7 +125,7 @@ const subscriptionFilters = {
 };
 
 export const subscriptionSchema = z
-  .discriminatedUnion('channel', [webhookSubscription, emailSubscription])
+  .discriminatedUnion('channel', [webhookSubscription, emailSubscription, slackSubscription])
   .and(z.object(subscriptionFilters))
   .superRefine((s, ctx) => {
     if (s.channel === 'webhook' && !s.url === !s.urlEnv) {

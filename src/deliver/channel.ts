@@ -4,7 +4,7 @@ import type { HttpClient } from '../net/http-client.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
-export type ChannelKind = 'webhook' | 'email';
+export type ChannelKind = 'webhook' | 'email' | 'slack';
 
 /**
  * What a channel sends: one advisory for one subscription, with the inventory items it hits and

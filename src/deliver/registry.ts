@@ -1,6 +1,7 @@
 import type { ResolvedSubscription } from '../config/load.js';
 import type { Channel } from './channel.js';
 import { createEmailChannel, type EmailTransport } from './email/email-channel.js';
+import { createSlackChannel } from './slack/slack-channel.js';
 import { createWebhookChannel } from './webhook/webhook-channel.js';
 
 export type { EmailTransport };
@@ -18,6 +19,8 @@ export function createChannel(sub: ResolvedSubscription, settings: ChannelSettin
       return createWebhookChannel({ url: sub.targetUrl, secret: sub.secret });
     case 'email':
       return createEmailChannel({ from: settings.emailFrom, to: sub.to, transport: settings.emailTransport });
+    case 'slack':
+      return createSlackChannel({ url: sub.targetUrl });
     default: {
       const never: never = sub;
       throw new TypeError(`unknown channel ${String((never as { channel?: unknown }).channel)}`);

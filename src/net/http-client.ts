@@ -116,7 +116,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const headers: Record<string, string> = { accept: opts.accept ?? '*/*', 'accept-encoding': 'gzip, deflate, br' };
       if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
       if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
-      const { res, finalUrl } = await request(url, { method: 'GET', headers }, { signal: opts.signal });
+      const { res, finalUrl } = await getOnceMore(() => request(url, { method: 'GET', headers }, { signal: opts.signal }));
       const validators = readValidators(res.headers, opts.validators);
       if (res.status === 304) {
         await res.body?.cancel();
@@ -153,6 +153,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await Promise.all([plain.close(), guarded.close()]);
     },
   };
+}
+
+/**
+ * A GET is idempotent: when the connection drops before an answer (typically a kept-alive socket
+ * the server closed just as we reused it), try once more on a fresh one before reporting it.
+ */
+async function getOnceMore<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (err instanceof FetchError && err.kind === 'connect') return attempt();
+    throw err;
+  }
 }
 
 function readValidators(headers: { get(name: string): string | null }, previous: Validators | undefined): Validators {

@@ -56,6 +56,17 @@ describe('config', () => {
     expect(ok.subscriptions[0]).toMatchObject({ targetUrl: 'https://hooks.example.org/x', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
   });
 
+  it('takes the Slack webhook URL from the environment and names a missing variable, never the value', () => {
+    const sub = { id: 'chat', channel: 'slack', urlEnv: 'SLACK_HOOK' };
+    const missing = configError(() => resolveConfig({ subscriptions: [sub] }, { env: {} }));
+    expect(missing.path).toBe('subscriptions[0].urlEnv');
+    expect(missing.message).toMatch(/subscriptions\[0\]\.urlEnv: environment variable SLACK_HOOK is not set/);
+    expect(configError(() => resolveConfig({ subscriptions: [{ id: 'chat', channel: 'slack' }] }, { env: {} })).message).toMatch(/urlEnv/);
+    const url = 'https://hooks.slack.com/services/T1/B2/secretpart';
+    const ok = resolveConfig({ subscriptions: [sub] }, { env: { SLACK_HOOK: url } });
+    expect(ok.subscriptions[0]).toMatchObject({ channel: 'slack', targetUrl: url });
+  });
+
   it('reports unreadable files and invalid YAML with the file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'secwatch-config-'));
     const file = join(dir, 'broken.yaml');
@@ -66,7 +77,7 @@ describe('config', () => {
 
   it('loads the bundled demo and example configs', () => {
     expect(loadConfigFile('config/demo.yaml', {}).sources.map((s) => s.id)).toEqual(['cisa-kev', 'debian']);
-    const env = { SECWATCH_SECOPS_WEBHOOK_URL: 'https://siem.example.org/h', SECWATCH_SECOPS_WEBHOOK_SECRET: 'whsec_dGVzdA==' };
+    const env = { SECWATCH_SECOPS_WEBHOOK_URL: 'https://siem.example.org/h', SECWATCH_SECOPS_WEBHOOK_SECRET: 'whsec_dGVzdA==', SECWATCH_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' };
     expect(loadConfigFile('config/secwatch.example.yaml', env).sources.length).toBeGreaterThan(3);
   });
 });

@@ -124,3 +124,25 @@ describe('http client', () => {
     expect((await client().post(s.url, '{}')).status).toBe(204);
   });
 });
+
+describe('http client on dropped connections', () => {
+  it('retries a GET once when the server drops the connection, and reports a second drop', async () => {
+    let drops = 1;
+    const s = await server((req, res) => {
+      if (drops > 0) {
+        drops--;
+        req.socket.destroy(); // as a server closing a kept-alive socket does
+        return;
+      }
+      res.writeHead(200).end('ok');
+    });
+    const ok = await client().get(s.url);
+    expect(ok.status === 'ok' && Buffer.from(ok.body).toString()).toBe('ok');
+    expect(s.requests).toHaveLength(2);
+
+    drops = 2;
+    const err = await fetchError(client().get(s.url));
+    expect(err.kind).toBe('connect');
+    expect(s.requests).toHaveLength(4);
+  });
+});

@@ -3,8 +3,11 @@
 import { FetchError } from '../../errors.js';
 import type { PostResult } from '../../net/http-client.js';
 import type { Channel, DeliveryResult } from '../channel.js';
+import { parseRetryAfter } from '../retry-after.js';
 import { buildWebhookPayload } from './payload.js';
 import { signWebhook } from './standard-webhooks.js';
+
+export { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry-after.js';
 
 /** A resolved webhook subscription: target and secret already taken from the environment. */
 export interface WebhookChannelOptions {
@@ -13,9 +16,6 @@ export interface WebhookChannelOptions {
   /** `whsec_<base64>` shared with the receiver. */
   readonly secret: string;
 }
-
-/** Longest wait we accept from a receiver's Retry-After; beyond that the runner's backoff decides. */
-export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 const MAX_REASON_BODY = 160;
 
@@ -67,21 +67,6 @@ function fromFetchError(err: FetchError, label: string, scrub: (s: string) => st
   if (err.kind === 'blocked') return { status: 'failed', reason: `webhook ${label} refused by the SSRF guard: ${detail}` };
   if (err.retryable) return { status: 'retry', reason: `webhook ${label} unreachable (${err.kind}): ${detail}` };
   return { status: 'failed', reason: `webhook ${label} failed (${err.kind}): ${detail}` };
-}
-
-/**
- * Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), measured from `now` (the
- * injected clock); undefined when absent or unreadable, clamped to [0, MAX_RETRY_AFTER_MS].
- */
-export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_AFTER_MS);
-  // IMF-fixdate, RFC 850 and asctime all start with a day name; V8's Date.parse alone is too lenient.
-  if (!/^[A-Za-z]{3,9},? /.test(v)) return undefined;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(0, at - now.getTime()), MAX_RETRY_AFTER_MS);
 }
 
 /** A printable name for the target: scheme, host and port only (paths and queries can carry tokens). */
