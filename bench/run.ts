@@ -1,4 +1,5 @@
-// Parse benchmarks on the largest real documents (`npm run bench`); results and baselines in bench/RESULTS.md.
+// Benchmarks (`npm run bench`, or `npm run bench -- parse` / `npm run bench -- match` for one):
+// parsers on the largest real documents, matching on seeded synthetic data; results in bench/RESULTS.md.
 import { readFileSync } from 'node:fs';
 import { Parser as XmlTokenizer } from 'htmlparser2';
 import type { SourceKind } from '../src/model/advisory.js';
@@ -75,4 +76,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const only = process.argv.slice(2);
+if (only.length === 0 || only.includes('parse')) await main();
+if (only.length === 0 || only.includes('match')) await (await import('./match.js')).runMatchBench();

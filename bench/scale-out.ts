@@ -9,7 +9,7 @@ import { openQueues } from '../src/pipeline/queues.js';
 import { openStore } from '../src/store/index.js';
 import { silentLogger } from '../src/util/logger.js';
 import { pgSchemas } from '../test/helpers/postgres.js';
-import { REDIS_TEST_URL, runnerConfig, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../test/helpers/runner-fixture.js';
+import { obliterateAll, queuesIdle, REDIS_TEST_URL, runnerConfig, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../test/helpers/runner-fixture.js';
 import { startWorkerProcess } from '../test/helpers/worker-process.js';
 
 const schemas = pgSchemas('bench');
@@ -40,13 +40,14 @@ async function workers(n: number): Promise<void> {
     const kev = await store.getSourceState('cisa-kev');
     if (kev?.lastSuccessAt === undefined) return false;
     const open = await store.listDeliveries({ status: 'pending', limit: 1 });
-    return open.length === 0 && (await store.listDeliveries({ status: 'retry', limit: 1 })).length === 0;
+    // Stages run as separate jobs: the poll is done long before match has recorded every delivery.
+    return open.length === 0 && (await store.listDeliveries({ status: 'retry', limit: 1 })).length === 0 && (await queuesIdle(queues));
   }, 600_000);
   const ms = performance.now() - t0;
   const sent = (await store.listDeliveries({ status: 'sent' })).length;
   report(`bullmq, ${n} worker process${n > 1 ? 'es' : ''} (PostgreSQL)`, sent, hook.ids().length, ms);
   await Promise.all(procs.map((p) => p.stop()));
-  await Promise.allSettled([queues.poll.obliterate({ force: true }), queues.deliver.obliterate({ force: true })]);
+  await obliterateAll(queues);
   await queues.close();
   await store.close();
   await hook.close();

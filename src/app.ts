@@ -50,7 +50,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clock: overrides.clock ?? systemClock,
       log,
       sources: config.sources.map((s) => createSource(s, { maxBytes: config.fetch.maxBytes })),
-      inventory: buildInventoryIndex(items, buildAliasTable(config.inventory.aliases)),
+      inventory: buildInventoryIndex(items, buildAliasTable(config.inventory.aliases), { keywords: config.matching.keywords }),
       policy: { rules: config.policy.applyBy, clockStart: config.policy.clockStart },
       channels,
       random: overrides.random ?? Math.random,
@@ -71,10 +71,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 }
 
 function emailTransport(config: Config): EmailTransport {
-  if (config.email.transport === 'outbox') return { kind: 'outbox', dir: config.paths.outboxDir };
+  const dkim = config.dkim ? { dkim: config.dkim } : {};
+  if (config.email.transport === 'outbox') return { kind: 'outbox', dir: config.paths.outboxDir, ...dkim };
   const wantsEmail = config.subscriptions.some((s) => s.channel === 'email');
   if (!config.smtpUrl && wantsEmail) {
     throw new ConfigError('email.transport', `${config.file ?? 'config'}: email.transport is smtp but SECWATCH_SMTP_URL is not set`);
   }
-  return { kind: 'smtp', url: config.smtpUrl ?? '' };
+  return { kind: 'smtp', url: config.smtpUrl ?? '', ...dkim };
 }

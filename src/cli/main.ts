@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { AppError, describeError } from '../errors.js';
+import { DELIVERY_STATUSES, deliveriesCommand, type DeliveriesCommandOptions } from './commands/deliveries.js';
 import { feedCommand } from './commands/feed.js';
+import { addInventoryCommands } from './commands/inventory.js';
 import { matchCommand, type MatchCommandOptions } from './commands/match.js';
 import { parseCommand } from './commands/parse.js';
 import { quarantineCommand, type QuarantineCommandOptions } from './commands/quarantine.js';
@@ -37,11 +39,12 @@ program
   .command('parse')
   .description('parse one document and print one normalised advisory per line (JSON)')
   .argument('<file>', 'the document')
-  .addOption(new Option('-f, --format <format>', 'document format').choices(['auto', 'kev', 'rss', 'cvrf', 'osv', 'csaf']).default('auto'))
+  .addOption(new Option('-f, --format <format>', 'document format').choices(['auto', 'kev', 'rss', 'cvrf', 'osv', 'csaf', 'html', 'advance', 'mbox']).default('auto'))
+  .option('-c, --config <file>', 'html: take the selectors of the html source --source-id (or the only one) from this config')
   .option('--source-id <id>', 'source id used in advisory ids (default: the format)')
   .option('--vendor <name>', 'vendor the feed speaks for (rss)')
   .option('--keys <paths...>', 'check the signature (FILE.asc, FILE.sha256/.sha512) with these key files or folders')
-  .action(async (file: string, opts: { format: 'auto' | 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf'; sourceId?: string; vendor?: string; keys?: string[] }) =>
+  .action(async (file: string, opts: { format: 'auto' | 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf' | 'html' | 'advance' | 'mbox'; sourceId?: string; vendor?: string; keys?: string[]; config?: string }) =>
     finish(await parseCommand(file, opts)),
   );
 
@@ -50,13 +53,14 @@ program
   .description('print the JSON Feed 1.1 document, exactly as served over HTTP')
   .option('-c, --config <file>', 'config file')
   .option('--source <id>', 'only items from this source')
-  .action(async (opts: { config?: string; source?: string }) => finish(await feedCommand(opts)));
+  .option('--subscription <id>', "one subscription's items (as its personal feed /feeds/{token}.json)")
+  .action(async (opts: { config?: string; source?: string; subscription?: string }) => finish(await feedCommand(opts)));
 
 program
   .command('worker')
   .description('consume the BullMQ queues on Redis (REDIS_URL): poll, ingest, match and deliver as jobs; run as many as you like')
   .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-  .option('--queues <list>', 'comma-separated queues to consume: poll, deliver (default: all)')
+  .option('--queues <list>', 'comma-separated queues to consume: poll, ingest, match, deliver (default: all)')
   .option('--concurrency <n>', 'jobs at once per queue (default: runner.concurrency)')
   .option('--no-schedule', 'do not (re)declare the sources\' job schedulers on start')
   .option('--poll-now', 'queue one poll of every source at start')
@@ -72,8 +76,17 @@ program
   .action(async (opts: StatusCommandOptions) => finish(await statusCommand(opts)));
 
 program
+  .command('deliveries')
+  .description('list recorded deliveries as JSON lines, oldest first; --retry KEY puts a failed one back to pending')
+  .option('-c, --config <file>', 'config file')
+  .addOption(new Option('--status <status>', 'only deliveries in this state').choices(DELIVERY_STATUSES))
+  .option('--limit <n>', 'at most this many')
+  .option('--retry <key>', 'retry this failed delivery (attempts and last error are kept) and print it')
+  .action(async (opts: DeliveriesCommandOptions) => finish(await deliveriesCommand(opts)));
+
+program
   .command('verify')
-  .description('check a document\'s signature and hash files; one JSON line, exit 0 verified, 3 bad, 4 unknown-key, 5 unsigned')
+  .description('check a document\'s signature and hash files; one JSON line, exit 0 verified, 3 bad, 4 unknown-key, 5 unsigned, 6 expired-key')
   .argument('<file>', 'the document')
   .option('--signature <file>', 'detached signature (default FILE.asc when it exists)')
   .option('--keys <paths...>', 'public key files or folders of *.asc to trust')
@@ -92,8 +105,11 @@ program
   .command('match')
   .description('match advisories (the JSON lines `secwatch parse` prints) against an inventory; one JSON line per match')
   .requiredOption('--inventory <file>', 'inventory YAML file')
+  .option('-c, --config <file>', 'take aliases, matching.keywords and the apply-by policy from this config')
   .argument('[advisories]', 'JSON lines file, or - for stdin (default)')
   .action(async (file: string | undefined, opts: MatchCommandOptions) => finish(await matchCommand(file, opts)));
+
+addInventoryCommands(program, finish);
 
 function finish(code: number): void {
   process.exitCode = code;

@@ -26,7 +26,7 @@ function describe(r: SourceReport): string {
       return `ERROR ${r.code}: ${r.error}`;
     case 'ok': {
       const a = r.advisories;
-      return `ok: ${a.new + a.revised + a.updated + a.unchanged} items (${a.new} new, ${a.revised} revised, ${a.updated} updated, ${a.unchanged} unchanged), ${r.matches} matches, ${r.alerts} alerts`;
+      return `ok: ${a.new + a.revised + a.updated + a.unchanged} items (${a.new} new, ${a.revised} revised, ${a.updated} updated, ${a.unchanged} unchanged), ${r.matches} matches, ${r.alerts} alerts${r.merged?.length ? ` (${r.merged.length} merged with another source's)` : ''}`;
     }
   }
 }

@@ -3,13 +3,20 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, describeError } from '../errors.js';
+import { resolveDkim, type DkimKey } from './dkim.js';
 import { configSchema, type ParsedConfig, type SourceConfig, type SubscriptionConfig } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A subscription with its secrets resolved from the environment. */
 export type ResolvedSubscription =
-  | (Extract<SubscriptionConfig, { channel: 'webhook' }> & { readonly targetUrl: string; readonly secret: string })
+  | (Extract<SubscriptionConfig, { channel: 'webhook' }> & {
+      readonly targetUrl: string;
+      /** The first (newest) secret; `secrets` holds all of them during a rotation. */
+      readonly secret: string;
+      readonly secrets: readonly string[];
+    })
+  | (Extract<SubscriptionConfig, { channel: 'teams' }> & { readonly targetUrl: string })
   | Extract<SubscriptionConfig, { channel: 'email' }>
   | (Extract<SubscriptionConfig, { channel: 'slack' }> & { readonly targetUrl: string });
 
@@ -26,6 +33,8 @@ export interface Config extends Omit<ParsedConfig, 'subscriptions'> {
   readonly storeUrl: string;
   /** SMTP connection URL (may hold a password): from SECWATCH_SMTP_URL only. */
   readonly smtpUrl: string | undefined;
+  /** DKIM signing key when `email.dkim` is set (private key from the environment only). */
+  readonly dkim: DkimKey | undefined;
   /** Bearer token for the HTTP API's management routes: from SECWATCH_ADMIN_TOKEN only. */
   readonly adminToken: string | undefined;
   /** Redis for the BullMQ runner (may hold a password): from REDIS_URL (or SECWATCH_REDIS_URL) only. */
@@ -78,6 +87,7 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
     subscriptions,
     storeUrl: storeUrl.startsWith('sqlite:') && storeUrl !== 'sqlite::memory:' ? `sqlite:${abs(storeUrl.slice('sqlite:'.length), dataDir)}` : storeUrl,
     smtpUrl: env.SECWATCH_SMTP_URL,
+    dkim: resolveDkim(parsed.email.dkim, env, label),
     adminToken: env.SECWATCH_ADMIN_TOKEN,
     redisUrl: env.SECWATCH_REDIS_URL ?? env.REDIS_URL,
     runnerKind: parsed.runner.kind ?? (env.SECWATCH_REDIS_URL ?? env.REDIS_URL ? 'bullmq' : 'inline'),
@@ -93,19 +103,21 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
 function resolveSubscription(s: SubscriptionConfig, index: number, env: Env, label: string): ResolvedSubscription {
   if (s.channel === 'email') return s;
   const at = `subscriptions[${index}]`;
-  if (s.channel === 'slack') {
+  if (s.channel === 'slack' || s.channel === 'teams') {
     const targetUrl = env[s.urlEnv];
     if (!targetUrl) throw new ConfigError(`${at}.urlEnv`, `${label}: ${at}.urlEnv: environment variable ${s.urlEnv} is not set`);
     return { ...s, targetUrl };
   }
-  const secret = env[s.secretEnv];
+  // Several secrets (comma or space separated) during a rotation: each one signs every message.
+  const secrets = (env[s.secretEnv] ?? '').split(/[\s,]+/).filter((x) => x.length > 0);
+  const secret = secrets[0];
   if (!secret) throw new ConfigError(`${at}.secretEnv`, `${label}: ${at}.secretEnv: environment variable ${s.secretEnv} is not set`);
-  if (!/^whsec_[A-Za-z0-9+/=]+$/.test(secret)) {
-    throw new ConfigError(`${at}.secretEnv`, `${label}: ${at}.secretEnv: ${s.secretEnv} must hold a whsec_<base64> secret`);
+  if (!secrets.every((x) => /^whsec_[A-Za-z0-9+/=]+$/.test(x))) {
+    throw new ConfigError(`${at}.secretEnv`, `${label}: ${at}.secretEnv: ${s.secretEnv} must hold whsec_<base64> secrets (comma or space separated)`);
   }
   const targetUrl = s.url ?? env[s.urlEnv ?? ''];
   if (!targetUrl) throw new ConfigError(`${at}.urlEnv`, `${label}: ${at}.urlEnv: environment variable ${s.urlEnv ?? ''} is not set`);
-  return { ...s, targetUrl, secret };
+  return { ...s, targetUrl, secret, secrets };
 }
 
 /** `file:samples/kev.json` (relative) → an absolute file:// URL against the config's folder. */

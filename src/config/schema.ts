@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../model/severity.js';
 import { parseByteSize, parseDuration } from './duration.js';
+import { parseRate } from './rate.js';
+import { advanceSourceFields, htmlSourceFields } from './page-sources.js';
 
 // The single source of truth for config/secwatch.yaml: defaults live here, docs in config/default.yaml.
 
@@ -14,6 +16,16 @@ const duration = z
     }
     return ms;
   });
+
+/** "N/duration" (e.g. 1/s, 4/1s, 30/1m): at most N sends in any window of that length. */
+const rateLimit = z.string().transform((v, ctx) => {
+  const rate = parseRate(v);
+  if (rate === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a rate such as 1/s, 4/1s or 30/1m` });
+    return z.NEVER;
+  }
+  return rate;
+});
 
 const byteSize = z
   .union([z.string(), z.number()])
@@ -85,6 +97,28 @@ export const sourceSchema = z.discriminatedUnion('kind', [
       verify: verifyPolicy,
       /** Pinned keys; when given they replace the provider-metadata's public_openpgp_keys as the pins. */
       keys: z.array(pinnedKey).optional(),
+      /** Documents last updated before this day ("2025-01-01") are never fetched (a large provider's history). */
+      since: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day such as 2025-01-01').optional(),
+      /** At most this many documents per poll, newest first; the rest follow on the next polls. */
+      maxDocuments: z.number().int().positive().optional(),
+    })
+    .strict(),
+  /** Pages without a feed, read with selectors (src/config/page-sources.ts). */
+  z.object({ ...sourceBase, kind: z.literal('html'), ...htmlSourceFields }).strict(),
+  /** Advance notifications of security releases. */
+  z.object({ ...sourceBase, kind: z.literal('advance'), ...advanceSourceFields }).strict(),
+  /** Mailing-list archives: an mbox/mbox.gz over http(s) or file:, or a file: Maildir folder (src/sources/mbox/). */
+  z
+    .object({
+      ...sourceBase,
+      kind: z.literal('mbox'),
+      /** mboxrd (">From " quoting undone at every depth) or mboxo (one level only). */
+      format: z.enum(['mboxrd', 'mboxo']).default('mboxrd'),
+      verify: verifyPolicy,
+      /** Pinned keys of the signers whose mails count (e.g. the OpenSSL and Debian security teams). */
+      keys: z.array(pinnedKey).optional(),
+      /** The rating of advisories whose mail carries none (Debian DSAs state no severity). */
+      defaultSeverity: z.enum(SEVERITIES).optional(),
     })
     .strict(),
 ]);
@@ -95,7 +129,7 @@ const webhookSubscription = z
     /** Literal URL, or `urlEnv` naming the environment variable that holds it (URLs can be secrets). */
     url: z.url().optional(),
     urlEnv: z.string().optional(),
-    /** Environment variable that holds the Standard Webhooks secret (whsec_…). */
+    /** Environment variable that holds the Standard Webhooks secret (whsec_…); during a rotation, several separated by commas or spaces (new first), each signing. */
     secretEnv: z.string(),
   })
   .strict();
@@ -105,6 +139,16 @@ const slackSubscription = z
     channel: z.literal('slack'),
     /** Environment variable holding the incoming-webhook URL (the URL is the credential). */
     urlEnv: z.string().min(1),
+  })
+  .strict();
+
+const teamsSubscription = z
+  .object({
+    channel: z.literal('teams'),
+    /** Environment variable holding the Teams Workflows (or legacy connector) webhook URL: the URL is the credential. */
+    urlEnv: z.string().min(1),
+    /** `adaptive`: Adaptive Card 1.4 for a Workflows webhook; `messagecard`: legacy Office 365 connector card. */
+    format: z.enum(['adaptive', 'messagecard']).default('adaptive'),
   })
   .strict();
 
@@ -122,16 +166,27 @@ const subscriptionFilters = {
   matchedOnly: z.boolean().default(true),
   /** Restrict to these source ids; all sources when absent. */
   sources: z.array(id).optional(),
+  /** Send rate to this subscription's endpoint, e.g. "1/s" or "30/1m"; default per channel kind (runner.rateLimits). */
+  rateLimit: rateLimit.optional(),
 };
 
 export const subscriptionSchema = z
-  .discriminatedUnion('channel', [webhookSubscription, emailSubscription, slackSubscription])
+  .discriminatedUnion('channel', [webhookSubscription, emailSubscription, slackSubscription, teamsSubscription])
   .and(z.object(subscriptionFilters))
   .superRefine((s, ctx) => {
     if (s.channel === 'webhook' && !s.url === !s.urlEnv) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'give exactly one of url or urlEnv' });
     }
   });
+
+const isRegExp = (p: string): boolean => {
+  try {
+    new RegExp(p, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const configSchema = z
   .object({
@@ -156,13 +211,17 @@ export const configSchema = z
         prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('secwatch'),
         /** Deliveries started per second across all workers (BullMQ limiter); 0 = unlimited. */
         deliveriesPerSecond: z.number().int().min(0).default(0),
+        /** How long a worker's claim on a delivery lasts (longer than one send takes); default 2 × fetch.timeout + 30s. */
+        claimLease: duration.optional(),
+        /** Per-endpoint send rate by channel kind, e.g. { slack: 1/s, teams: 4/s } (those two are the defaults). */
+        rateLimits: z.partialRecord(z.enum(['webhook', 'email', 'slack', 'teams']), rateLimit).optional(),
       })
       .strict()
       .default({ concurrency: 4, prefix: 'secwatch', deliveriesPerSecond: 0 }),
     policy: z
       .object({
         /** Apply-by rules in force; the earliest date wins. */
-        applyBy: z.array(z.enum(['msrc-classic', 'kev'])).min(1).default(['msrc-classic', 'kev']),
+        applyBy: z.array(z.enum(['msrc-classic', 'kev', 'bod-26-04'])).min(1).default(['msrc-classic', 'kev']),
         /** Start the clock at the vendor's release date, or when secwatch first saw the advisory. */
         clockStart: z.enum(['release', 'first-seen']).default('release'),
       })
@@ -177,6 +236,24 @@ export const configSchema = z
       })
       .strict()
       .default({ files: [], aliases: {} }),
+    matching: z
+      .object({
+        /** Operator keyword rules: a case-insensitive regex in an advisory's title/summary hits the named item or collection (low confidence). */
+        keywords: z
+          .array(
+            z
+              .object({
+                pattern: z.string().min(1).refine(isRegExp, { message: 'must be a valid regular expression' }),
+                item: z.string().optional(),
+                collection: z.string().optional(),
+              })
+              .strict()
+              .refine((r) => r.item !== undefined || r.collection !== undefined, { message: 'names no item and no collection' }),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ keywords: [] }),
     subscriptions: z.array(subscriptionSchema).default([]),
     email: z
       .object({
@@ -184,6 +261,8 @@ export const configSchema = z
         /** `smtp` sends through SECWATCH_SMTP_URL; `outbox` writes .eml files (offline demo). */
         transport: z.enum(['smtp', 'outbox']).default('smtp'),
         outboxDir: z.string().default('outbox'),
+        /** DKIM-sign outgoing mail as this domain and selector; the key comes from SECWATCH_DKIM_PRIVATE_KEY or SECWATCH_DKIM_PRIVATE_KEY_FILE. */
+        dkim: z.object({ domain: z.string().min(1), selector: z.string().regex(/^[A-Za-z0-9._-]+$/) }).strict().optional(),
       })
       .strict()
       .default({ from: 'secwatch <secwatch@localhost>', transport: 'smtp', outboxDir: 'outbox' }),
@@ -204,9 +283,16 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
         /** Serve the global feed and deadline calendar without the admin token (they name matched items). */
         publicFeeds: z.boolean().default(false),
+        /** Base URL people reach the service at (https://secwatch.example.org): confirm, unsubscribe and feed links. */
+        publicUrl: z.url().optional(),
+        /** Requests per minute per client IP on public routes; `subscribeMax` per hour for POST /subscriptions/email. */
+        rateLimit: z
+          .object({ max: z.number().int().min(1).default(120), subscribeMax: z.number().int().min(1).default(10) })
+          .strict()
+          .default({ max: 120, subscribeMax: 10 }),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, publicFeeds: false }),
+      .default({ host: '127.0.0.1', port: 8080, publicFeeds: false, rateLimit: { max: 120, subscribeMax: 10 } }),
     network: z
       .object({
         /** Hosts or IPs outbound deliveries may reach even though they are private (SSRF guard). */

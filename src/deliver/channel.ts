@@ -1,10 +1,11 @@
 import type { Advisory } from '../model/advisory.js';
+import type { MaterialChange } from '../model/changes.js';
 import type { Match } from '../model/match.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
-export type ChannelKind = 'webhook' | 'email' | 'slack';
+export type ChannelKind = 'webhook' | 'email' | 'slack' | 'teams';
 
 /**
  * What a channel sends: one advisory for one subscription, with the inventory items it hits and
@@ -20,6 +21,10 @@ export interface Alert {
   /** Earliest apply-by across the matches (or the advisory's own when unmatched); null = no date. */
   readonly applyBy: string | null;
   readonly applyByRule: string;
+  /** For a revision: what changed materially since the last alerted revision (every channel says it). */
+  readonly changes?: readonly MaterialChange[];
+  /** Advance notices: "expect a HIGH fix for Node.js 22.x on 2026-07-27", one per release line. */
+  readonly planning?: readonly string[];
 }
 
 export interface DeliveryContext {

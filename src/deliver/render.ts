@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { AppError, describeError } from '../errors.js';
 import type { Advisory } from '../model/advisory.js';
+import { describeChange, describeChanges } from '../model/changes.js';
 import type { SeveritySource } from '../model/severity.js';
 import type { Alert } from './channel.js';
 
@@ -20,6 +21,10 @@ export interface AlertView {
   readonly severityColor: string;
   readonly severityWhy: string;
   readonly changeText: string;
+  /** Advance notices: "expect a HIGH fix for Node.js 22.x on 2026-07-27" lines; empty otherwise. */
+  readonly planningLines: readonly string[];
+  /** For a revision, each material change in words ("severity raised from moderate to critical"). */
+  readonly changes: readonly string[];
   readonly title: string;
   readonly advisoryId: string;
   readonly url: string | null;
@@ -46,6 +51,9 @@ interface MatchView {
   readonly location: string | null;
   readonly instances: number;
   readonly version: string | null;
+  readonly owner: string | null;
+  /** The item is internet-facing (inventory `exposed`), which the bod-26-04 rule weighs. */
+  readonly exposed: boolean;
   readonly confidence: string;
   readonly reason: string;
   readonly applyByText: string;
@@ -58,7 +66,10 @@ export function alertSubject(alert: Alert, now?: Date): string {
   const product = alert.matches[0]?.item.name;
   const prefix = `[${a.severity.toUpperCase()}] ${product ? `${clip(oneLine(product), 60)}: ` : ''}`;
   const overdue = alert.applyBy && now && daysOverdue(alert.applyBy, now) > 0 ? ' (OVERDUE)' : '';
-  const suffix = ` — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}${overdue}` : 'no deadline'}`;
+  const changed = alert.changes?.length ? ` — ${clip(describeChanges(alert.changes), 90)}` : '';
+  // An open advance notice has nothing to apply yet: its subject says when the release is due.
+  const planned = a.kind === 'advance-notice' && a.plannedRelease && !a.closedBy ? `release expected ${oneLine(a.plannedRelease.date)}` : undefined;
+  const suffix = `${changed} — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}${overdue}` : (planned ?? 'no deadline')}`;
   return `${prefix}${clip(oneLine(a.title) || a.id, SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
 }
 
@@ -87,10 +98,9 @@ export function alertView(alert: Alert, now?: Date): AlertView {
     severityLabel: a.severity.toUpperCase(),
     severityColor: SEVERITY_COLOR[a.severity],
     severityWhy: severityWhy(a),
-    changeText:
-      alert.change === 'new'
-        ? 'New advisory'
-        : `Revised advisory (revision ${a.revision}): the rating, exploitation, affected products or fix changed since the last alert`,
+    changeText: changeText(alert),
+    planningLines: [...(alert.planning ?? [])],
+    changes: (alert.changes ?? []).map(describeChange),
     title: a.title,
     advisoryId: a.id,
     url: safeUrl(a.url),
@@ -107,6 +117,8 @@ export function alertView(alert: Alert, now?: Date): AlertView {
       location: m.item.location ?? null,
       instances: m.item.instances,
       version: m.item.version ?? null,
+      owner: m.item.owner ?? null,
+      exposed: m.item.exposed === true,
       confidence: m.confidence,
       reason: m.reason,
       applyByText: applyByText(m.applyBy, now),
@@ -114,6 +126,16 @@ export function alertView(alert: Alert, now?: Date): AlertView {
     })),
     remediation: { ...remediation, none: Object.values(remediation).every((v) => v === null) },
   };
+}
+
+/** "New advisory", or for a revision what changed (the generic words only when the alert carries no diff). */
+function changeText(alert: Alert): string {
+  const what = alert.advisory.kind === 'advance-notice' ? 'advance notice of a security release' : 'advisory';
+  if (alert.change === 'new') return `New ${what}`;
+  const head = `Revised ${what} (revision ${alert.advisory.revision})`;
+  return alert.changes?.length
+    ? `${head}: ${describeChanges(alert.changes)}`
+    : `${head}: the rating, exploitation, affected products or fix changed since the last alert`;
 }
 
 function severityWhy(a: Advisory): string {

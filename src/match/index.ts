@@ -6,3 +6,6 @@ export { purlMatcher } from './purl.js';
 export { cpeMatcher } from './cpe.js';
 export { parsePurl, type PackageId } from './package-url.js';
 export { parseCpe, type CpeName } from './cpe-name.js';
+export { keywordMatcher, type KeywordRule } from './keyword.js';
+export { checkVersion, readRange } from './affected-versions.js';
+export { splitQualifiers } from './qualifiers.js';

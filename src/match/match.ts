@@ -4,11 +4,12 @@ import { computeApplyBy, type ApplyByPolicy } from '../normalize/apply-by.js';
 import type { InventoryIndex } from './inventory-index.js';
 import { CONFIDENCE_RANK, type Matcher, type MatchHit } from './matcher.js';
 import { cpeMatcher } from './cpe.js';
+import { keywordMatcher } from './keyword.js';
 import { productNameMatcher } from './product-name.js';
 import { purlMatcher } from './purl.js';
 
-/** Matchers strongest first: package ranges, then CPE names, then vendor/product names. */
-export const DEFAULT_MATCHERS: readonly Matcher[] = [purlMatcher, cpeMatcher, productNameMatcher];
+/** Matchers strongest first: package ranges, then CPE names, then vendor/product names, then operator keywords. */
+export const DEFAULT_MATCHERS: readonly Matcher[] = [purlMatcher, cpeMatcher, productNameMatcher, keywordMatcher];
 
 const itemKey = (h: MatchHit): string => `${h.item.collection}\u0000${h.item.name}`;
 
@@ -39,7 +40,11 @@ export function matchAdvisory(
   return [...best.values()]
     .sort((a, b) => CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] || a.item.name.localeCompare(b.item.name))
     .map((hit) => {
-      const applyBy = computeApplyBy(advisory, policy, { testsFirst: hit.item.testsFirst, firstSeen: options.firstSeen });
+      const applyBy = computeApplyBy(advisory, policy, {
+        testsFirst: hit.item.testsFirst,
+        exposed: hit.item.exposed,
+        firstSeen: options.firstSeen,
+      });
       return {
         advisoryId: advisory.id,
         item: hit.item,

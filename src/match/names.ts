@@ -1,3 +1,5 @@
+import { splitQualifiers } from './qualifiers.js';
+
 /** "Microsoft Corp." / "microsoft_corp" → "microsoft corp": case and punctuation never decide a match. */
 export function normalizeName(name: string): string {
   return name
@@ -30,4 +32,16 @@ export function canonicalName(name: string, aliases: AliasTable): string {
 export function tokenPrefixes(normalized: string): string[] {
   const tokens = normalized.split(' ').filter(Boolean);
   return tokens.map((_, i) => tokens.slice(0, i + 1).join(' '));
+}
+
+/**
+ * The canonical product a name is compared by: qualifiers split off ("(Server Core installation)",
+ * "for x64-based Systems"), aliases applied, and a leading vendor name dropped ("Microsoft Office
+ * 2019" by Microsoft → "office 2019"), so advisory and inventory meet however each spells it.
+ */
+export function productKey(product: string, vendor: string | undefined, aliases: AliasTable): { key: string; qualifiers: readonly string[] } {
+  const { base, qualifiers } = splitQualifiers(product);
+  let key = canonicalName(base, aliases);
+  if (vendor && key.startsWith(`${vendor} `)) key = canonicalName(key.slice(vendor.length + 1), aliases);
+  return { key, qualifiers };
 }

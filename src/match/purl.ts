@@ -3,7 +3,8 @@ import type { InventoryItem } from '../model/inventory.js';
 import type { Confidence } from '../model/match.js';
 import type { Matcher, MatchHit } from './matcher.js';
 import { packageOf, parsePurl, type PackageId } from './package-url.js';
-import { evaluateRange, schemeFor, type RangeVerdict, type VersionScheme } from './versions.js';
+import { checkVersion } from './affected-versions.js';
+import { evaluateRange, schemeFor, schemeForType, type RangeVerdict, type VersionScheme } from './versions.js';
 
 // Package URL + OSV ranges (https://ossf.github.io/osv-schema/#affectedranges-field). An item is
 // hit when its purl names the same package and its version falls in a range; a fixed version is
@@ -14,6 +15,8 @@ interface Ranges {
   readonly ranges: readonly OsvRange[];
   readonly versions: readonly string[];
   readonly ecosystem: string | undefined;
+  /** Ordering for ECOSYSTEM ranges when no ecosystem is named (a CSAF purl's type). */
+  readonly typeScheme: VersionScheme;
 }
 
 /** The strongest matcher: package identity plus version ranges, so upgraded systems stay quiet. */
@@ -25,7 +28,13 @@ export const purlMatcher: Matcher = {
       const pkg = packageOf(affected.ecosystem, affected.product, affected.purl);
       if (!pkg) continue;
       const ranges = rangesOf(affected, pkg);
-      if (ranges.ranges.length === 0 && ranges.versions.length === 0) continue;
+      if (ranges.ranges.length === 0 && ranges.versions.length === 0) {
+        // A CSAF product: a purl without version plus product_version_range / fixed versions.
+        if (!affected.osvRanges && ((affected.ranges?.length ?? 0) > 0 || (affected.fixed?.length ?? 0) > 0)) {
+          for (const item of index.byPackage(pkg.key)) hits.push(judgeStated(pkg, affected, item));
+        }
+        continue;
+      }
       for (const item of index.byPackage(pkg.key)) {
         hits.push(judge(pkg, ranges, item));
       }
@@ -38,12 +47,15 @@ function rangesOf(affected: AffectedProduct, pkg: PackageId): Ranges {
   const ranges = (affected.osvRanges ?? []).filter((r) => r.type === 'SEMVER' || r.type === 'ECOSYSTEM');
   // A CSAF product whose purl carries the fixed version: everything below it is affected.
   if (ranges.length === 0 && !affected.osvRanges && pkg.version && affected.fixed && affected.fixed.length > 0) {
-    return { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: pkg.version }] }], versions: [], ecosystem: undefined };
+    return {
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: pkg.version }] }],
+      versions: [],
+      ecosystem: undefined,
+      typeScheme: schemeForType(pkg.type),
+    };
   }
-  return { ranges, versions: affected.versions ?? [], ecosystem: affected.ecosystem ?? ecosystemOfType(pkg.type) };
+  return { ranges, versions: affected.versions ?? [], ecosystem: affected.ecosystem, typeScheme: schemeForType(pkg.type) };
 }
-
-const ecosystemOfType = (type: string): string | undefined => (type === 'golang' ? 'Go' : type === 'npm' ? 'npm' : undefined);
 
 /** The item's version: the one in its purl, else its `version` field. */
 export function itemVersion(item: InventoryItem): string | undefined {
@@ -59,16 +71,29 @@ function judge(pkg: PackageId, r: Ranges, item: InventoryItem): MatchHit {
   if (r.versions.includes(version)) return hit(`package ${what} ${version} is listed as affected`, 'high');
   let incomparable: string | undefined;
   for (const range of r.ranges) {
-    const scheme: VersionScheme = schemeFor(range.type, r.ecosystem);
+    const scheme: VersionScheme = r.ecosystem === undefined && range.type === 'ECOSYSTEM' ? r.typeScheme : schemeFor(range.type, r.ecosystem);
     const verdict: RangeVerdict = evaluateRange(version, range, scheme);
     if (verdict.status === 'incomparable') incomparable ??= verdict.version;
     if (verdict.status !== 'affected') continue;
     const upper = verdict.to === undefined ? ', no fix published' : `, ${verdict.bound === 'last_affected' ? 'last affected' : verdict.bound} ${verdict.to}`;
     const span = `introduced ${verdict.from}${upper}`;
-    return scheme === 'semver'
-      ? hit(`package ${what} ${version} is in the affected range (${range.type}: ${span})`, 'high')
+    return scheme !== 'generic'
+      ? hit(`package ${what} ${version} is in the affected range (${range.type}: ${span}; ${scheme} ordering)`, 'high')
       : hit(`package ${what} ${version} is in the affected range (${range.type}: ${span}; generic version ordering, not the ecosystem's own)`, 'medium');
   }
   if (incomparable !== undefined) return hit(`package ${what}: version ${incomparable} cannot be compared; treated as version unknown`, 'low');
   return { ...hit(`package ${what} ${version} is outside every affected range`, 'high'), notAffected: true };
+}
+
+/** CSAF-style stated versions (vers strings, range text, fixed versions), ordered by the purl's type. */
+function judgeStated(pkg: PackageId, affected: AffectedProduct, item: InventoryItem): MatchHit {
+  const version = itemVersion(item);
+  const what = `${pkg.type}/${pkg.name}`;
+  const hit = (reason: string, confidence: Confidence): MatchHit => ({ item, matcher: 'purl', reason, confidence });
+  if (version === undefined) return hit(`package ${what} is affected in some versions; version unknown`, 'low');
+  const scheme = schemeForType(pkg.type);
+  const check = checkVersion(version, affected, scheme);
+  if (!check || check.status === 'unknown') return hit(`package ${what}: ${check?.detail ?? 'no versions stated'}`, 'low');
+  if (check.status === 'not-affected') return { ...hit(`package ${what}: ${check.detail}`, 'high'), notAffected: true };
+  return hit(`package ${what}: ${check.detail} (${scheme} ordering)`, check.exact ? 'high' : 'medium');
 }

@@ -1,19 +1,58 @@
+import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import type { OsvEvent, OsvRange } from '../model/advisory.js';
+import { compareDeb } from './dpkg-version.js';
+import { compareMaven } from './maven-version.js';
+import { compareRpm } from './rpm-version.js';
 
-// OSV range evaluation: https://ossf.github.io/osv-schema/#evaluation. SEMVER ranges and the
-// ecosystems that use semver (npm, Go) go through the `semver` package; the rest through a generic
-// ordering of numeric and alphabetic runs, which the caller must report as weaker evidence.
+// OSV range evaluation: https://ossf.github.io/osv-schema/#evaluation. Each ecosystem's versions
+// are ordered its own way: semver (npm, Go) by `semver`, PyPI by PEP 440 (@renovatebot/pep440),
+// Maven by ComparableVersion, Debian/Ubuntu by dpkg and RPM distributions by rpmvercmp (small
+// ports of the documented algorithms: no maintained npm library does them). Anything else falls
+// back to a generic ordering of numeric and alphabetic runs, which the caller reports as weaker.
 
 /** How two versions were ordered: the matcher's confidence depends on it. */
-export type VersionScheme = 'semver' | 'generic';
+export type VersionScheme = 'semver' | 'pep440' | 'maven' | 'dpkg' | 'rpm' | 'generic';
+
+/** OSV ecosystem (before any ":suffix") → the ordering its versions follow. */
+const ECOSYSTEM_SCHEMES: Record<string, VersionScheme> = {
+  go: 'semver',
+  npm: 'semver',
+  'crates.io': 'semver',
+  pypi: 'pep440',
+  maven: 'maven',
+  debian: 'dpkg',
+  ubuntu: 'dpkg',
+  'red hat': 'rpm',
+  rocky: 'rpm',
+  almalinux: 'rpm',
+  suse: 'rpm',
+  opensuse: 'rpm',
+  'suse linux enterprise server': 'rpm',
+  mageia: 'rpm',
+  'azure linux': 'rpm',
+};
+
+/** purl type → the ordering of its versions (for CSAF products that name a purl and no ecosystem). */
+const PURL_SCHEMES: Record<string, VersionScheme> = {
+  npm: 'semver',
+  golang: 'semver',
+  cargo: 'semver',
+  pypi: 'pep440',
+  maven: 'maven',
+  deb: 'dpkg',
+  rpm: 'rpm',
+};
 
 /** The scheme an OSV range of this type in this ecosystem is ordered by. */
 export function schemeFor(rangeType: string, ecosystem: string | undefined): VersionScheme {
   if (rangeType === 'SEMVER') return 'semver';
-  const eco = (ecosystem ?? '').toLowerCase();
-  return eco === 'go' || eco === 'npm' ? 'semver' : 'generic';
+  const eco = (ecosystem ?? '').split(':')[0]!.trim().toLowerCase();
+  return ECOSYSTEM_SCHEMES[eco] ?? 'generic';
 }
+
+/** The scheme for a purl type (or a vers scheme, which uses the same names), generic if unknown. */
+export const schemeForType = (type: string): VersionScheme => PURL_SCHEMES[type.toLowerCase()] ?? 'generic';
 
 /** Parses a semver-ish version: `v` and Go `go` prefixes stripped, "1.21" padded to "1.21.0". */
 export function toSemver(version: string): semver.SemVer | undefined {
@@ -25,8 +64,8 @@ export function toSemver(version: string): semver.SemVer | undefined {
 
 /** Generic order: runs of digits compare as numbers, letters as text, a shorter version first. */
 export function compareGeneric(a: string, b: string): number {
-  const ta = a.trim().replace(/^v(?=\d)/, '').match(/\d+|[a-z]+/gi) ?? [];
-  const tb = b.trim().replace(/^v(?=\d)/, '').match(/\d+|[a-z]+/gi) ?? [];
+  const ta = a.trim().replace(/^v(?=\d)/i, '').match(/\d+|[a-z]+/gi) ?? [];
+  const tb = b.trim().replace(/^v(?=\d)/i, '').match(/\d+|[a-z]+/gi) ?? [];
   for (let i = 0; i < Math.max(ta.length, tb.length); i++) {
     const x = ta[i];
     const y = tb[i];
@@ -45,10 +84,23 @@ export function compareGeneric(a: string, b: string): number {
 
 /** A comparator for one scheme, or undefined when a version cannot be read in it. */
 export function compareIn(scheme: VersionScheme, a: string, b: string): number | undefined {
-  if (scheme === 'generic') return compareGeneric(a, b);
-  const x = toSemver(a);
-  const y = toSemver(b);
-  return x && y ? semver.compare(x, y) : undefined;
+  switch (scheme) {
+    case 'generic':
+      return compareGeneric(a, b);
+    case 'pep440':
+      return pep440.valid(a) !== null && pep440.valid(b) !== null ? Math.sign(pep440.compare(a, b)) : undefined;
+    case 'maven':
+      return compareMaven(a, b);
+    case 'dpkg':
+      return compareDeb(a, b);
+    case 'rpm':
+      return compareRpm(a, b);
+    case 'semver': {
+      const x = toSemver(a);
+      const y = toSemver(b);
+      return x && y ? semver.compare(x, y) : undefined;
+    }
+  }
 }
 
 /** The outcome of checking one version against one OSV range. */

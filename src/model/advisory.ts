@@ -1,7 +1,7 @@
 import type { Severity, SeveritySource } from './severity.js';
 
 /** Which kind of document an advisory came from (the source kinds of DESIGN.md). */
-export type SourceKind = 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf';
+export type SourceKind = 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf' | 'html' | 'advance' | 'mbox';
 
 export interface CvssScore {
   readonly version: string; // "2.0" | "3.0" | "3.1" | "4.0"
@@ -19,6 +19,16 @@ export interface Exploitation {
   readonly kev?: KevListing;
   readonly publiclyDisclosed?: boolean;
   readonly exploited?: boolean;
+  /** CISA SSVC decision points as published per CVE (CISA CSAF notes "SSVCv2/E:P/A:N/T:T/…"). */
+  readonly ssvc?: readonly SsvcPoints[];
+}
+
+/** SSVC v2 (CISA): Exploitation none/poc/active, Automatable yes/no, Technical Impact partial/total. */
+export interface SsvcPoints {
+  readonly cve?: string;
+  readonly exploitation: 'none' | 'poc' | 'active';
+  readonly automatable: boolean;
+  readonly technicalImpact: 'partial' | 'total';
 }
 
 export interface AffectedProduct {
@@ -64,7 +74,7 @@ export interface Remediation {
   readonly supersedence?: readonly { readonly kb: string; readonly replaces: readonly string[] }[];
 }
 
-export type SignatureStatus = 'verified' | 'bad' | 'unknown-key' | 'unsigned' | 'not-checked';
+export type SignatureStatus = 'verified' | 'expired-key' | 'bad' | 'unknown-key' | 'unsigned' | 'not-checked';
 
 export interface SignatureInfo {
   readonly status: SignatureStatus;
@@ -92,6 +102,8 @@ export interface ParsedAdvisory {
   readonly products: readonly AffectedProduct[];
   readonly remediation: Remediation;
   readonly plannedRelease?: { readonly date: string; readonly maxSeverity: Severity };
+  /** Advance notices only: ids of the advisories the announced release published; present = the notice is closed. */
+  readonly closedBy?: readonly string[];
   readonly signature: SignatureInfo;
   /** The publisher's own version of the document (CSAF tracking.version), kept verbatim. */
   readonly vendorRevision?: string;

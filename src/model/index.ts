@@ -3,3 +3,4 @@ export type * from './advisory.js';
 export type * from './raw-document.js';
 export type * from './inventory.js';
 export type * from './match.js';
+export * from './subscription.js';

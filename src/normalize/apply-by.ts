@@ -1,16 +1,19 @@
-import type { Advisory } from '../model/advisory.js';
+import type { Advisory, SsvcPoints } from '../model/advisory.js';
 import type { Severity } from '../model/severity.js';
 
 // DESIGN.md "Apply-by policies". Each rule proposes a date (or none); the earliest date wins and
 // the result names the rule, so the alert can say *why* that date.
 
-export type ApplyByRuleName = 'msrc-classic' | 'kev';
+export type ApplyByRuleName = 'msrc-classic' | 'kev' | 'bod-26-04';
 
 export interface ApplyByPolicy {
   readonly rules: readonly ApplyByRuleName[];
   /** Start the clock at the vendor's release date or when we first saw the advisory. */
   readonly clockStart: 'release' | 'first-seen';
 }
+
+/** The apply-by rule an advance notice reports: nothing to apply before its release. */
+export const ADVANCE_NOTICE_RULE = 'advance notice: nothing to apply before the release';
 
 export interface ApplyBy {
   /** YYYY-MM-DD, or null when the winning rule sets no date (low: next scheduled roll-up). */
@@ -23,6 +26,8 @@ export interface ApplyByContext {
   readonly testsFirst?: boolean | undefined;
   /** When secwatch first stored the advisory (ISO); used with clockStart 'first-seen'. */
   readonly firstSeen?: string | undefined;
+  /** The inventory item is internet-facing (bod-26-04 input); undefined reads as not exposed. */
+  readonly exposed?: boolean | undefined;
 }
 
 type Window = { readonly days?: number; readonly months?: number; readonly label: string };
@@ -49,8 +54,41 @@ function kevDue(a: Advisory): ApplyBy | undefined {
   return due ? { date: due, rule: `kev dueDate (CISA KEV, added ${a.exploited.kev?.dateAdded ?? '?'})` } : undefined;
 }
 
+/**
+ * bod-26-04 as DESIGN.md states it: KEV × exposed × automatable × technical impact → 3 days /
+ * 14 days / 60 days / next scheduled upgrade. Our table, first row that holds wins:
+ *   KEV-listed and exposed                                      → 3 days
+ *   KEV-listed (not exposed)                                    → 14 days
+ *   exposed, automatable and total technical impact             → 14 days
+ *   exposed and (automatable or total), or automatable and total → 60 days
+ *   otherwise                                                   → next scheduled upgrade (no date)
+ * Automatable and technical impact come from CISA's SSVC (CSAF notes); an advisory that is not in
+ * KEV and carries no SSVC gives the rule nothing to decide on, so it proposes nothing. Each CVE's
+ * SSVC vector is judged on its own and the most urgent one counts.
+ */
+function bod2604(a: Advisory, start: Date, exposed: boolean): ApplyBy | undefined {
+  const where = exposed ? 'internet-facing' : 'not internet-facing';
+  const due = (days: number, why: string): ApplyBy => ({ date: toDate(addWindow(start, { days, label: '' })), rule: `bod-26-04: ${why}: ${days} days` });
+  if (a.exploited.kev) return due(exposed ? 3 : 14, `KEV-listed, ${where}`);
+  const vectors = a.exploited.ssvc ?? [];
+  if (vectors.length === 0) return undefined;
+  const rank = (p: SsvcPoints): number => {
+    const total = p.technicalImpact === 'total';
+    if (exposed && p.automatable && total) return 14;
+    if ((exposed && (p.automatable || total)) || (p.automatable && total)) return 60;
+    return Infinity;
+  };
+  const best = [...vectors].sort((x, y) => rank(x) - rank(y))[0]!;
+  const days = rank(best);
+  const facts = `${where}, ${best.automatable ? 'automatable' : 'not automatable'}, ${best.technicalImpact} technical impact (SSVC${best.cve ? ` ${best.cve}` : ''})`;
+  if (days === Infinity) return { date: null, rule: `bod-26-04: ${facts}: next scheduled upgrade` };
+  return due(days, facts);
+}
+
 /** Apply-by for one advisory on one inventory item (or for the advisory alone when ctx is empty). */
 export function computeApplyBy(a: Advisory, policy: ApplyByPolicy, ctx: ApplyByContext = {}): ApplyBy {
+  // An advance notice announces a fix that does not exist yet: the advisories of its release get the dates.
+  if (a.kind === 'advance-notice') return { date: null, rule: ADVANCE_NOTICE_RULE };
   const start = new Date(policy.clockStart === 'first-seen' && ctx.firstSeen ? ctx.firstSeen : a.published);
   const proposals: ApplyBy[] = [];
   for (const rule of policy.rules) {
@@ -60,6 +98,11 @@ export function computeApplyBy(a: Advisory, policy: ApplyByPolicy, ctx: ApplyByC
         break;
       case 'kev': {
         const due = kevDue(a);
+        if (due) proposals.push(due);
+        break;
+      }
+      case 'bod-26-04': {
+        const due = bod2604(a, start, ctx.exposed ?? false);
         if (due) proposals.push(due);
         break;
       }

@@ -1,15 +1,22 @@
 import { isKevCsv } from './kev/csv.js';
 import { parseKev } from './kev/to-advisory.js';
 import type { DocumentFormat, Parser } from './parser.js';
+import { isZip } from '../util/zip.js';
 import { parseRss } from './rss/to-advisory.js';
 import { parseCvrf } from './cvrf/to-advisory.js';
 import { parseOsv } from './osv/to-advisory.js';
 import { parseCsaf } from './csaf/to-advisory.js';
+import { parseHtml } from './html/to-advisory.js';
+import { parseAdvance } from './advance/to-advisory.js';
+import { isNodejsPost } from './advance/nodejs-post.js';
+import { parseMbox } from './mbox/to-advisory.js';
+import { looksLikeMailOrMbox } from '../mail/sniff.js';
 
 export type { DocumentFormat, ParseOptions, Parser } from './parser.js';
 export { parseKev, parseRss };
 export { parseCvrf, parseOsv };
 export { parseCsaf };
+export { parseHtml, parseAdvance };
 
 /** Every format has exactly one parser; the compiler flags a format added without one. */
 export const parsers = {
@@ -18,6 +25,9 @@ export const parsers = {
   cvrf: parseCvrf,
   osv: parseOsv,
   csaf: parseCsaf,
+  html: parseHtml,
+  advance: parseAdvance,
+  mbox: parseMbox,
 } satisfies Record<DocumentFormat, Parser>;
 
 /** How much of a document `--format auto` decodes to find an XML root element (prolog, comments). */
@@ -28,6 +38,8 @@ const XML_SNIFF_BYTES = 64 * 1024;
  * (a malformed catalog is still "kev", so its parser can say where it breaks).
  */
 export function detectFormat(body: Uint8Array): DocumentFormat | undefined {
+  // A zip: osv.dev's all.zip of OSV records is the only archive a parser reads.
+  if (isZip(body)) return 'osv';
   const head = decodeHead(body.subarray(0, XML_SNIFF_BYTES));
   if (head.startsWith('{')) {
     const text = body.length <= XML_SNIFF_BYTES ? head : new TextDecoder('utf-8').decode(body);
@@ -43,7 +55,12 @@ export function detectFormat(body: Uint8Array): DocumentFormat | undefined {
   if (isKevCsv(head)) return 'kev';
   const root = skipXmlProlog(head);
   if (/^<(?:cvrf:)?cvrfdoc[\s>/]/.test(root)) return 'cvrf';
-  return /^<(?:rss|rdf:RDF|feed)[\s>/]/.test(root) ? 'rss' : undefined;
+  if (/^<(?:rss|rdf:RDF|feed)[\s>/]/.test(root)) return 'rss';
+  // Mailing-list archives and single messages (an OpenSSL advisory mailed is read as mail).
+  if (looksLikeMailOrMbox(head)) return 'mbox';
+  // Release pre-announcements and OpenSSL's plain-text advisory pages (mail copies are the mbox parser's).
+  if (isNodejsPost(head) || /^The OpenSSL project team would like to announce the forthcoming release/.test(head)) return 'advance';
+  return /^OpenSSL Security Advisory \[/.test(head) ? 'html' : undefined;
 }
 
 /** OSV records always carry "id" and "modified", and "affected" or "schema_version" in practice. */

@@ -1,5 +1,6 @@
 import type { ParsedAdvisory, SourceKind } from '../model/advisory.js';
 import type { RawDocument } from '../model/raw-document.js';
+import type { HtmlPageSpec } from './html/spec.js';
 
 /** Formats `secwatch parse --format` accepts today; more join as their parsers land. */
 export type DocumentFormat = SourceKind;
@@ -14,4 +15,6 @@ export type Parser = (doc: RawDocument, options?: ParseOptions) => Promise<Parse
 /** Per-source hints from the config (e.g. the vendor an RSS feed speaks for). */
 export interface ParseOptions {
   readonly vendor?: string;
+  /** html sources: the selectors their pages are read with (src/parse/html/spec.ts). */
+  readonly html?: HtmlPageSpec;
 }

@@ -4,8 +4,10 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { describeError } from '../errors.js';
 import type { Deps } from './deps.js';
-import { enqueueDueDeliveries, runDeliverJob, runPollJob } from './jobs.js';
-import { QUEUE_NAMES, connectionFor, type DeliverJobData, type JobData, type PollJobData, type QueueName, type Queues } from './queues.js';
+import type { RateLimiter } from './rate-limit/limiter.js';
+import { createRedisRateLimiter } from './rate-limit/redis.js';
+import { enqueueDueDeliveries, runDeliverJob, runIngestJob, runMatchJob, runPollJob } from './jobs.js';
+import { QUEUE_NAMES, connectionFor, type DeliverJobData, type IngestJobData, type JobData, type MatchJobData, type PollJobData, type QueueName, type Queues } from './queues.js';
 
 /** How often the sweep re-queues due deliveries whose jobs were lost (e.g. Redis restarted empty). */
 export const SWEEP_EVERY_MS = 60_000;
@@ -20,6 +22,8 @@ export interface WorkerOptions {
   readonly lockDurationMs?: number;
   /** How often stalled jobs (of dead workers) are looked for (BullMQ default 30 s). */
   readonly stalledIntervalMs?: number;
+  /** Per-endpoint rate limiter (default: Redis-backed under the queues' prefix, shared by every worker). */
+  readonly limiter?: RateLimiter;
 }
 
 /** Running workers; `close()` lets the jobs in hand finish, then disconnects. */
@@ -46,10 +50,15 @@ export async function scheduleSources(deps: Deps, queues: Queues): Promise<void>
   await queues.deliver.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
 }
 
-/** Start consuming: the poll queue runs `runPollJob`, the deliver queue `runDeliverJob` (and the sweep). */
-export function startWorkers(deps: Deps, queues: Queues, options: WorkerOptions = {}): Workers {
+/** Start consuming: each stage's queue runs its job function (jobs.ts); the deliver queue also the sweep. */
+export function startWorkers(base: Deps, queues: Queues, options: WorkerOptions = {}): Workers {
   const connection = connectionFor(queues.settings);
-  const log = deps.log.child({ runner: 'bullmq' });
+  const log = base.log.child({ runner: 'bullmq' });
+  const ownLimiter = options.limiter === undefined;
+  const limiter =
+    options.limiter ??
+    createRedisRateLimiter(queues.settings.redisUrl, queues.settings.prefix, (err) => log.warn({ err: describeError(err) }, 'rate limiter connection problem'));
+  const deps: Deps = { ...base, limiter };
   const concurrency = options.concurrency ?? deps.config.runner.concurrency;
   const common = {
     connection,
@@ -63,6 +72,8 @@ export function startWorkers(deps: Deps, queues: Queues, options: WorkerOptions 
   const perSecond = deps.config.runner.deliveriesPerSecond;
   const processors: Record<QueueName, (job: Job<JobData>, token?: string) => Promise<unknown>> = {
     poll: (job) => runPollJob(deps, queues, job.data as PollJobData),
+    ingest: (job) => runIngestJob(deps, queues, job.data as IngestJobData),
+    match: (job) => runMatchJob(deps, queues, job.data as MatchJobData),
     deliver: (job, token) =>
       job.name === 'sweep' ? enqueueDueDeliveries(deps, queues) : runDeliverJob(deps, job, token, job.data as DeliverJobData),
   };
@@ -80,6 +91,7 @@ export function startWorkers(deps: Deps, queues: Queues, options: WorkerOptions 
     workers,
     close: async () => {
       await Promise.allSettled(workers.map((w) => w.close()));
+      if (ownLimiter) await limiter.close?.();
     },
   };
 }

@@ -2,11 +2,10 @@ import { AppError, describeError } from '../errors.js';
 import type { Source } from '../sources/source.js';
 import type { UpsertStatus } from '../store/store.js';
 import { mapLimit } from '../util/concurrency.js';
-import { deliverDue, recordAlerts, type DeliverySummary } from './deliver-alerts.js';
+import { deliverDue, type DeliverySummary } from './deliver-alerts.js';
 import type { Deps } from './deps.js';
 import { verifyAndIngest } from './verify-ingest.js';
-import { matchChanged } from './match-stage.js';
-import { planAlerts } from './plan-alerts.js';
+import { matchAndPlan } from './match-plan.js';
 import { pollSource, recordPollFailure } from './poll.js';
 
 export type SourceReport =
@@ -22,6 +21,8 @@ export type SourceReport =
       readonly quarantined?: number;
       /** Documents of the poll that could not be fetched or parsed, each "source: url: cause". */
       readonly problems?: readonly string[];
+      /** Alerts held back because another source's alert already covered them: "sub: X merged with Y (…)". */
+      readonly merged?: readonly string[];
     }
   | { readonly sourceId: string; readonly status: 'error'; readonly code: string; readonly error: string };
 
@@ -53,16 +54,16 @@ export async function processSource(deps: Deps, source: Source): Promise<SourceR
     }
     const { outcomes, quarantined, problems: unparsed } = await verifyAndIngest(deps, source, polled.documents);
     const problems = [...polled.problems, ...unparsed];
-    const matches = await matchChanged(deps, outcomes);
-    const alerts = planAlerts(outcomes, matches, deps.config.subscriptions, deps.policy);
-    const created = await recordAlerts(deps, alerts);
+    // Match → plan → record (the function a BullMQ match job runs). The same CVE from another
+    // source already alerted: held back, and the report says so (src/merge/).
+    const { matches, created, merged } = await matchAndPlan(deps, outcomes);
     await polled.commit();
     // Some documents failed: the poll still counts, and the source state says which ones.
     if (problems.length > 0) await recordPollFailure(deps, source.id, new Error(problems.join('; ')));
     const counts: Record<UpsertStatus, number> = { new: 0, revised: 0, updated: 0, unchanged: 0 };
     for (const o of outcomes) counts[o.status]++;
     const matchCount = [...matches.values()].reduce((n, m) => n + m.length, 0);
-    log.info({ ...counts, matches: matchCount, alerts: created }, 'polled');
+    log.info({ ...counts, matches: matchCount, alerts: created, merged: merged.length }, 'polled');
     return {
       sourceId: source.id,
       status: 'ok',
@@ -72,6 +73,7 @@ export async function processSource(deps: Deps, source: Source): Promise<SourceR
       alerts: created,
       ...(quarantined > 0 ? { quarantined } : {}),
       ...(problems.length > 0 ? { problems } : {}),
+      ...(merged.length > 0 ? { merged } : {}),
     };
   } catch (err) {
     const code = err instanceof AppError ? err.code : 'INTERNAL';

@@ -2,6 +2,9 @@ import type { Alert } from '../deliver/channel.js';
 import { describeError } from '../errors.js';
 import type { DeliveryRecord } from '../store/store.js';
 import type { Deps } from './deps.js';
+import { endpointLimit } from './rate-limit/endpoint.js';
+import { createMemoryRateLimiter } from './rate-limit/memory.js';
+import { storeChannel } from './store-subscriptions.js';
 
 /** Retries stop after this many attempts; the delivery stays recorded as failed, visible and retryable. */
 export const MAX_ATTEMPTS = 8;
@@ -24,7 +27,7 @@ export async function recordAlerts(deps: Deps, alerts: readonly Alert[]): Promis
       subscriptionId: alert.subscriptionId,
       advisoryId: alert.advisory.id,
       revision: alert.advisory.revision,
-      channel: channel?.kind ?? 'unknown',
+      channel: channel?.kind ?? (await deps.store.getSubscription(alert.subscriptionId))?.channel ?? 'unknown',
       payload: alert,
       createdAt: deps.clock.now(),
     });
@@ -33,21 +36,89 @@ export async function recordAlerts(deps: Deps, alerts: readonly Alert[]): Promis
   return created;
 }
 
-/** Stage 5: attempt every due delivery once and record the outcome. */
+/**
+ * Stage 5 (inline runner): attempt every due delivery once and record the outcome. A delivery
+ * held back by its endpoint's rate limit waits here (it is delayed, never failed).
+ */
 export async function deliverDue(deps: Deps): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, retry: 0, failed: 0 };
   for (const record of await deps.store.listDueDeliveries(deps.clock.now())) {
-    const status = await attempt(deps, record);
-    summary[status]++;
+    for (;;) {
+      const step = await deliverOne(deps, record.key);
+      if (step.outcome === 'held') {
+        await sleep(step.waitMs);
+        continue;
+      }
+      if (step.outcome === 'sent' || step.outcome === 'retry' || step.outcome === 'failed') summary[step.outcome]++;
+      break;
+    }
   }
   return summary;
 }
 
-/** One attempt at one delivery, recorded in the store; a queued deliver job calls this directly. */
+/**
+ * What one delivery step came to. `held`: the endpoint's rate limit says wait (nothing recorded);
+ * `not-yet`: a retry whose time has not come; `claimed`: another worker holds it; `already-*`:
+ * a duplicate or replayed job finding the work done. `retryAt` (ms) says when to look again.
+ */
+export type DeliverStep =
+  | { readonly outcome: 'sent' | 'failed' | 'missing' | 'already-sent' | 'already-failed' }
+  | { readonly outcome: 'retry' | 'not-yet' | 'claimed'; readonly retryAt: number }
+  | { readonly outcome: 'held'; readonly retryAt: number; readonly waitMs: number };
+
+/**
+ * The deliver stage for one delivery key, the same for both runners: re-read it, stop if it is
+ * not due, ask the endpoint's rate limiter, then claim it (one atomic UPDATE: only one worker can
+ * win) and attempt it. A claim of a worker that died expires after the lease (runner.claimLease).
+ */
+export async function deliverOne(deps: Deps, key: string): Promise<DeliverStep> {
+  const record = await deps.store.getDelivery(key);
+  if (!record) return { outcome: 'missing' };
+  if (record.status === 'sent') return { outcome: 'already-sent' };
+  if (record.status === 'failed') return { outcome: 'already-failed' };
+  const now = deps.clock.now().getTime();
+  const claimedUntil = record.claimedUntil === undefined ? 0 : Date.parse(record.claimedUntil);
+  if (claimedUntil > now) return { outcome: 'claimed', retryAt: claimedUntil };
+  const notBefore = record.status === 'retry' && record.nextAttemptAt !== undefined ? Date.parse(record.nextAttemptAt) : 0;
+  if (notBefore > now) return { outcome: 'not-yet', retryAt: notBefore };
+  const limit = endpointLimit(deps, record.subscriptionId, record.channel);
+  if (limit) {
+    const decision = await (deps.limiter ?? processLimiter).take(limit.key, limit.rate);
+    if (decision.waitMs > 0) return { outcome: 'held', waitMs: decision.waitMs, retryAt: now + decision.waitMs };
+  }
+  const [claimed] = await deps.store.claimDeliveries({ now: new Date(now), leaseMs: claimLeaseMs(deps), key });
+  if (!claimed) {
+    // Lost the race between the read and the claim: say what the winner left.
+    const current = await deps.store.getDelivery(key);
+    if (current?.status === 'sent') return { outcome: 'already-sent' };
+    if (current?.status === 'failed') return { outcome: 'already-failed' };
+    const until = current?.claimedUntil === undefined ? now : Date.parse(current.claimedUntil);
+    return current === undefined ? { outcome: 'missing' } : { outcome: 'claimed', retryAt: until };
+  }
+  const outcome = await attempt(deps, claimed);
+  if (outcome !== 'retry') return { outcome };
+  const next = await deps.store.getDelivery(key);
+  return { outcome, retryAt: next?.nextAttemptAt === undefined ? now : Date.parse(next.nextAttemptAt) };
+}
+
+/** How long a claim holds: longer than one send may take (the HTTP timeout, twice, plus a margin). */
+export function claimLeaseMs(deps: Deps): number {
+  return deps.config.runner.claimLease ?? 2 * deps.config.fetch.timeout + 30_000;
+}
+
+/** The inline runner's limiter when the app gave none: one process, one memory. */
+const processLimiter = createMemoryRateLimiter();
+
+/** Real time, whatever clock the deps carry: the rate limit is about the endpoint's real clock. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
+}
+
+/** One attempt at one claimed delivery, recorded in the store (the update releases the claim). */
 export async function attempt(deps: Deps, record: DeliveryRecord): Promise<'sent' | 'retry' | 'failed'> {
   const attempts = record.attempts + 1;
   const now = deps.clock.now();
-  const channel = deps.channels.get(record.subscriptionId);
+  const channel = deps.channels.get(record.subscriptionId) ?? (await storeChannel(deps, record.subscriptionId));
   if (!channel) {
     // The subscription was removed from the config; keep the record so nothing vanishes silently.
     await deps.store.updateDelivery(record.key, { status: 'failed', attempts, lastError: `subscription ${record.subscriptionId} no longer exists` });

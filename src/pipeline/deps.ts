@@ -7,6 +7,7 @@ import type { Source } from '../sources/source.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { RateLimiter } from './rate-limit/limiter.js';
 
 /** Everything a stage may touch, built once by createApp(); stages never reach for globals. */
 export interface Deps {
@@ -22,4 +23,6 @@ export interface Deps {
   readonly channels: ReadonlyMap<string, Channel>;
   /** In [0, 1): retry jitter; injected so tests are deterministic. */
   readonly random: () => number;
+  /** Per-endpoint send rates: Redis-backed under BullMQ (shared by all workers); in memory when absent. */
+  readonly limiter?: RateLimiter;
 }

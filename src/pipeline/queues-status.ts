@@ -1,6 +1,8 @@
 // What `secwatch status` shows: how the bullmq runner is doing, read from Redis alone.
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { QUEUE_NAMES, type JobData, type QueueName, type Queues } from './queues.js';
+import { rateKey } from './rate-limit/redis.js';
 
 /** One failed job, enough to see why and to decide to retry it. */
 export interface FailedJob {
@@ -56,6 +58,39 @@ async function readOne(name: QueueName, queue: Queue<JobData>, now: Date, failed
   };
 }
 
+/** One endpoint's shared rate-limit window (src/pipeline/rate-limit/redis.ts) as Redis holds it now. */
+export interface RateLimitStatus {
+  /** `<channel kind>:<hash of the target URL>` (or `:sub:<subscription id>`). */
+  readonly endpoint: string;
+  /** Sends counted in its window log (the most recent window, plus any not yet trimmed). */
+  readonly recent: number;
+  /** The window ends this many ms after its last send, unless another comes. */
+  readonly expiresInMs: number;
+}
+
+/** The endpoints with a live rate-limit window under this deployment's prefix, busiest first. */
+export async function readRateLimits(queues: Queues): Promise<RateLimitStatus[]> {
+  const client = new Redis(queues.settings.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  client.on('error', () => undefined); // the command in hand rejects; status reports that
+  try {
+    await client.connect();
+    const head = rateKey(queues.settings.prefix, '');
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const rows = await Promise.all(
+      keys.map(async (key) => ({ endpoint: key.slice(head.length), recent: await client.zcard(key), expiresInMs: Math.max(0, await client.pttl(key)) })),
+    );
+    return rows.sort((a, b) => b.recent - a.recent || a.endpoint.localeCompare(b.endpoint));
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Move every failed job of every queue back to waiting; returns how many there were. */
 export async function retryFailed(queues: Queues): Promise<number> {
   let n = 0;
@@ -66,8 +101,8 @@ export async function retryFailed(queues: Queues): Promise<number> {
   return n;
 }
 
-/** The human-readable form, one block per queue. */
-export function formatQueuesStatus(status: readonly QueueStatus[]): string {
+/** The human-readable form, one block per queue, then the busy rate-limited endpoints. */
+export function formatQueuesStatus(status: readonly QueueStatus[], rateLimits: readonly RateLimitStatus[] = []): string {
   const lines: string[] = [];
   for (const q of status) {
     const c = (k: string): number => q.counts[k] ?? 0;
@@ -78,5 +113,6 @@ export function formatQueuesStatus(status: readonly QueueStatus[]): string {
     for (const s of q.schedulers) lines.push(`  scheduler ${s.id}: every ${s.every ?? '?'} ms, next ${s.next ?? '?'}`);
     for (const f of q.failed) lines.push(`  failed ${f.id} (${f.name}, ${f.attemptsMade} attempt(s)${f.failedAt ? `, ${f.failedAt}` : ''}): ${f.reason}`);
   }
+  for (const r of rateLimits) lines.push(`rate-limit ${r.endpoint}: ${r.recent} recent send(s), window open ${Math.ceil(r.expiresInMs / 1000)}s more`);
   return lines.join('\n');
 }

@@ -1,10 +1,11 @@
 import { dirname } from 'node:path';
 import { ParseError, describeError } from '../errors.js';
+import type { SignatureInfo } from '../model/advisory.js';
 import type { RawDocument } from '../model/raw-document.js';
 import type { Source } from '../sources/source.js';
 import type { UpsertOutcome } from '../store/store.js';
 import { sha256Hex } from '../util/hash.js';
-import { verifyForSource, verifySettings } from '../verify/index.js';
+import { verifyForSource, verifySettings, type SourceVerifySettings } from '../verify/index.js';
 import type { Deps } from './deps.js';
 import { ingestDocument } from './ingest.js';
 
@@ -23,30 +24,20 @@ export interface IngestResult {
  * case the poll fails with that error (its cursor is not advanced, so it is fetched again).
  */
 export async function verifyAndIngest(deps: Deps, source: Source, docs: readonly RawDocument[]): Promise<IngestResult> {
-  const settings = verifySettings(source.config, deps.config.file === undefined ? '.' : dirname(deps.config.file));
+  const settings = sourceVerifySettings(deps, source);
   const log = deps.log.child({ source: source.id });
   const outcomes: UpsertOutcome[] = [];
   const failures: ParseError[] = [];
   const problems: string[] = [];
   let quarantined = 0;
   for (const doc of docs) {
-    const { decision, result } = await verifyForSource(doc, settings);
-    if (decision.action === 'quarantine') {
-      await deps.store.quarantineDocument({
-        sourceId: source.id,
-        url: doc.url,
-        sha256: sha256Hex(doc.body),
-        status: decision.signature.status,
-        reason: decision.reason,
-        checks: { hashes: result?.hashes ?? [], steps: result?.checks ?? [] },
-        quarantinedAt: deps.clock.now(),
-      });
+    const verdict = await verifyOne(deps, source, settings, doc);
+    if (verdict === 'quarantined') {
       quarantined++;
-      log.warn({ url: doc.url, status: decision.signature.status, reason: decision.reason }, 'document quarantined');
       continue;
     }
     try {
-      outcomes.push(...(await ingestDocument(deps, source, doc, decision.signature)));
+      outcomes.push(...(await ingestDocument(deps, source, doc, verdict.signature)));
     } catch (err) {
       if (!(err instanceof ParseError)) throw err;
       failures.push(err);
@@ -60,4 +51,31 @@ export async function verifyAndIngest(deps: Deps, source: Source, docs: readonly
     throw docs.length === 1 ? first : new ParseError(first.format, problems.join('; '), { cause: first });
   }
   return { outcomes, quarantined, problems };
+}
+
+
+/** The verify settings of one source (key files are relative to the config file). */
+export function sourceVerifySettings(deps: Deps, source: Source): SourceVerifySettings {
+  return verifySettings(source.config, deps.config.file === undefined ? '.' : dirname(deps.config.file));
+}
+
+/**
+ * Stage verify for one document, the same under both runners: a document failing its source's
+ * policy is quarantined (stored, listed by `secwatch quarantine`, never alerted); otherwise its
+ * signature verdict goes on to ingest with it.
+ */
+export async function verifyOne(deps: Deps, source: Source, settings: SourceVerifySettings, doc: RawDocument): Promise<'quarantined' | { readonly signature: SignatureInfo }> {
+  const { decision, result } = await verifyForSource(doc, settings, deps.clock.now());
+  if (decision.action !== 'quarantine') return { signature: decision.signature };
+  await deps.store.quarantineDocument({
+    sourceId: source.id,
+    url: doc.url,
+    sha256: sha256Hex(doc.body),
+    status: decision.signature.status,
+    reason: decision.reason,
+    checks: { hashes: result?.hashes ?? [], steps: result?.checks ?? [] },
+    quarantinedAt: deps.clock.now(),
+  });
+  deps.log.child({ source: source.id }).warn({ url: doc.url, status: decision.signature.status, reason: decision.reason }, 'document quarantined');
+  return 'quarantined';
 }

@@ -4,6 +4,9 @@ import { createCsafSource } from './csaf/csaf-source.js';
 import { createCvrfSource } from './cvrf/cvrf-source.js';
 import { createOsvSource } from './osv/osv-source.js';
 import { createSingleDocumentSource } from './single-document.js';
+import { createHtmlSource } from './html/index.js';
+import { createAdvanceSource } from './advance/index.js';
+import { createMboxSource } from './mbox/mbox-source.js';
 import type { Source, SourceFactory } from './source.js';
 
 /** Every source kind and how to build it; the compiler flags a kind without a factory. */
@@ -13,6 +16,9 @@ export const sourceFactories = {
   cvrf: createCvrfSource,
   osv: createOsvSource,
   csaf: createCsafSource,
+  html: createHtmlSource,
+  advance: createAdvanceSource,
+  mbox: createMboxSource,
 } satisfies Record<SourceKind, SourceFactory>;
 
 export function createSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {

@@ -5,6 +5,8 @@ import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export type * from './store.js';
+export type * from './subscription-store.js';
+export type * from './inventory-store.js';
 export { deliveryKey } from './store.js';
 
 const SQLITE_PREFIX = 'sqlite:';

@@ -1,6 +1,7 @@
 // Row shapes as both dialects SELECT them (same column names, JSON kept as text), and their
 // mapping to the contract's types: one mapping, so SQLite and PostgreSQL cannot drift apart.
 import type { Advisory } from '../model/advisory.js';
+import { materialChanges, type MaterialChange } from '../model/changes.js';
 import type { Validators } from '../net/http-client.js';
 import type { DeliveryRecord, DeliveryStatus, SourceState, StoredAdvisory, StoredDocument, UpsertStatus } from './store.js';
 
@@ -14,7 +15,7 @@ export interface DocumentRow { sha256: string; source_id: string; url: string; c
 /** A deliveries row. */
 export interface DeliveryRow {
   key: string; subscription_id: string; advisory_id: string; revision: number; channel: string; payload: string; status: DeliveryStatus;
-  attempts: number; created_at: string; next_attempt_at: Nullable; sent_at: Nullable; last_error: Nullable;
+  attempts: number; created_at: string; next_attempt_at: Nullable; sent_at: Nullable; last_error: Nullable; claimed_until: Nullable;
 }
 
 /** Row → contract type, the same shape the SQLite adapter returns. */
@@ -61,18 +62,33 @@ export function toDelivery(r: DeliveryRow): DeliveryRecord {
     ...(r.next_attempt_at === null ? {} : { nextAttemptAt: r.next_attempt_at }),
     ...(r.sent_at === null ? {} : { sentAt: r.sent_at }),
     ...(r.last_error === null ? {} : { lastError: r.last_error }),
+    ...(r.claimed_until === null ? {} : { claimedUntil: r.claimed_until }),
   };
 }
 
-/** The revision bookkeeping of the row an upsert compares against. */
-export interface CurrentRow { revision: number; material_hash: string; content_hash: string }
+/** Deliveries oldest first, then by key: the order of every delivery list (RETURNING has none). */
+export function oldestFirst(a: DeliveryRecord, b: DeliveryRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** The revision bookkeeping of the row an upsert compares against, with the stored advisory JSON. */
+export interface CurrentRow { revision: number; material_hash: string; content_hash: string; json: string }
 
 /**
  * The Store contract's upsert rule, shared by both dialects: new → revision 1; a material change
- * → revision + 1; any other change → same revision, row updated; else unchanged.
+ * (src/model/changes.ts) → revision + 1, with what changed; any other change → same revision,
+ * row updated; else unchanged. Equal material hashes rule out a material change without parsing.
  */
-export function classifyUpsert(cur: CurrentRow | undefined, material: string, content: string): { status: UpsertStatus; revision: number } {
-  const status: UpsertStatus =
-    cur === undefined ? 'new' : cur.material_hash !== material ? 'revised' : cur.content_hash !== content ? 'updated' : 'unchanged';
-  return { status, revision: cur === undefined ? 1 : status === 'revised' ? cur.revision + 1 : cur.revision };
+export function classifyUpsert(
+  cur: CurrentRow | undefined,
+  next: Advisory,
+  material: string,
+  content: string,
+): { status: UpsertStatus; revision: number; changes?: MaterialChange[] } {
+  if (cur === undefined) return { status: 'new', revision: 1 };
+  const changes = cur.material_hash === material ? [] : materialChanges(JSON.parse(cur.json) as Advisory, next);
+  if (changes.length > 0) return { status: 'revised', revision: cur.revision + 1, changes };
+  const same = cur.material_hash === material && cur.content_hash === content;
+  return { status: same ? 'unchanged' : 'updated', revision: cur.revision };
 }

@@ -1,13 +1,16 @@
 import type { Advisory } from '../model/advisory.js';
+import type { MaterialChange } from '../model/changes.js';
 import type { Match } from '../model/match.js';
 import type { Validators } from '../net/http-client.js';
+import type { InventoryStore } from './inventory-store.js';
+import type { SubscriptionStore } from './subscription-store.js';
 
 /**
  * One store contract, two dialects (SQLite now, PostgreSQL later). Every method is atomic on its
  * own (one transaction inside), so callers never hold a transaction across awaits. Every write is
  * idempotent: calling it twice with the same input leaves the same state.
  */
-export interface Store {
+export interface Store extends SubscriptionStore, InventoryStore {
   /**
    * Insert or update advisories (the `revision` field of the input is ignored). Per advisory:
    * `new` (first time, revision 1), `revised` (material change: revision + 1, kept in history),
@@ -19,6 +22,11 @@ export interface Store {
   listAdvisories(query?: { limit?: number; sourceId?: string }): Promise<StoredAdvisory[]>;
   /** Every stored revision of one advisory, oldest first. */
   listRevisions(id: string): Promise<Advisory[]>;
+  /**
+   * The advisories naming any of these CVEs (compared upper-case), by id: every source's view of
+   * the same issue, which src/merge/ groups into one logical item. Kept current by upsertAdvisories.
+   */
+  listAdvisoriesByCves(cves: readonly string[]): Promise<StoredAdvisory[]>;
 
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
   saveSourceState(state: SourceState): Promise<void>;
@@ -37,12 +45,28 @@ export interface Store {
    * key was ever recorded — this is what makes a second cycle send nothing twice.
    */
   createDelivery(delivery: NewDelivery): Promise<'created' | 'exists'>;
-  /** Deliveries still to attempt: pending, or retry whose nextAttemptAt has come. */
+  /** Deliveries still to attempt: pending, or retry whose nextAttemptAt has come; not claimed (or the claim expired). */
   listDueDeliveries(now: Date, limit?: number): Promise<DeliveryRecord[]>;
+  /**
+   * Claim due deliveries (as listDueDeliveries: oldest first, up to `limit`, only `key` if given)
+   * for one attempt, in ONE statement: two workers racing never both get the same delivery. The
+   * claim lasts until now + leaseMs; `updateDelivery` (the attempt's outcome) releases it, and a
+   * claim left by a worker that died expires, making the delivery due again.
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<DeliveryRecord[]>;
   /** One delivery by its key: a queued deliver job carries only the key and re-reads the state here. */
   getDelivery(key: string): Promise<DeliveryRecord | undefined>;
   updateDelivery(key: string, update: DeliveryUpdate): Promise<void>;
-  listDeliveries(query?: { status?: DeliveryStatus; subscriptionId?: string; limit?: number }): Promise<DeliveryRecord[]>;
+  /**
+   * An operator's retry of a delivery that failed for good: `failed` → `pending`, atomically (one
+   * statement), so the runners pick it up again. `attempts` is kept (the history of what was
+   * tried), and so is `lastError` (why it failed, until the next attempt records its own outcome);
+   * `nextAttemptAt` becomes `now` (when it was put back), `sentAt` stays empty. A delivery in any
+   * other state is left alone (`not-failed`); an unknown key is `missing`.
+   */
+  retryDelivery(key: string, now: Date): Promise<RetryDeliveryResult>;
+  /** Oldest first; `advisoryIds` keeps those of the given advisories (a merged alert checks its siblings'). */
+  listDeliveries(query?: { status?: DeliveryStatus; subscriptionId?: string; advisoryIds?: readonly string[]; limit?: number }): Promise<DeliveryRecord[]>;
 
   /**
    * Keep a document that failed its source's verify policy (never alerted, never dropped).
@@ -79,6 +103,8 @@ export interface UpsertOutcome {
   readonly status: UpsertStatus;
   /** The advisory as stored, with its revision number. */
   readonly advisory: Advisory;
+  /** For 'revised' only: what changed materially since the previous revision (src/model/changes.ts). */
+  readonly changes?: readonly MaterialChange[];
 }
 
 export interface StoredAdvisory {
@@ -127,7 +153,21 @@ export interface DeliveryRecord extends Omit<NewDelivery, 'createdAt'> {
   readonly nextAttemptAt?: string;
   readonly sentAt?: string;
   readonly lastError?: string;
+  /** Set while a worker holds a claim on it (claimDeliveries); cleared by the attempt's update. */
+  readonly claimedUntil?: string;
 }
+
+export interface DeliveryClaim {
+  readonly now: Date;
+  /** How long the claim holds: longer than one send can take (the channel's timeout). */
+  readonly leaseMs: number;
+  readonly key?: string;
+  readonly limit?: number;
+}
+
+export type RetryDeliveryResult =
+  | { readonly outcome: 'retried' | 'not-failed'; readonly delivery: DeliveryRecord }
+  | { readonly outcome: 'missing' };
 
 export interface DeliveryUpdate {
   readonly status: DeliveryStatus;

@@ -9,3 +9,4 @@ export { verifyDocument } from './verifier.js';
 export { decide, type PolicyDecision, type VerifyPolicy } from './policy.js';
 export { sourceKeyring, verifySettings, type SourceVerifySettings } from './source-keyring.js';
 export { verifyForSource, type VerifyStageResult } from './stage.js';
+export { looksLikeMail, verifyMail, verifyMailDocument, vouchingSignature, type MailSignature, type MailVerification } from './mail.js';

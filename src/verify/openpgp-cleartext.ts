@@ -1,7 +1,7 @@
-import { readCleartextMessage, verify, type CleartextMessage } from 'openpgp';
+import { readCleartextMessage, verify, type CleartextMessage, type Signature } from 'openpgp';
 import { describeError } from '../errors.js';
 import type { Keyring } from './keyring.js';
-import { judgeSignatures } from './openpgp-detached.js';
+import { issuersOf, judgeSignatures } from './openpgp-detached.js';
 import type { Verification } from './verification.js';
 
 // RFC 9580 §7 cleartext signature framework ("-----BEGIN PGP SIGNED MESSAGE-----"), as mailing
@@ -15,7 +15,7 @@ export function isClearsigned(body: Uint8Array): boolean {
 }
 
 /** Verify a clearsigned text; the signed text is returned with the verdict (what the signature covers). */
-export async function verifyCleartext(body: Uint8Array, keyring: Keyring): Promise<{ verification: Verification; text?: string }> {
+export async function verifyCleartext(body: Uint8Array, keyring: Keyring, now: Date = new Date()): Promise<{ verification: Verification; text?: string }> {
   let message: CleartextMessage;
   try {
     message = await readCleartextMessage({ cleartextMessage: new TextDecoder('utf-8').decode(body) });
@@ -23,6 +23,9 @@ export async function verifyCleartext(body: Uint8Array, keyring: Keyring): Promi
     return { verification: { status: 'bad', reason: `clearsigned text unreadable: ${describeError(err)}` } };
   }
   const result = await verify({ message, verificationKeys: keyring.keys.map((k) => k.key) });
-  const verification = await judgeSignatures(result, keyring, 'cleartext', new Map(message.getSigningKeyIDs().map((id) => [id.toHex(), id.toHex().toUpperCase()])));
+  // Issuer fingerprints (v4 subpacket 33) when the signature carries them, so unknown-key names the full fingerprint.
+  // openpgp.js keeps the parsed signature on the message; its type declarations do not list it.
+  const { signature } = message as unknown as { readonly signature: Signature };
+  const verification = await judgeSignatures(result, keyring, 'cleartext', issuersOf(signature), now);
   return { verification, text: message.getText() };
 }

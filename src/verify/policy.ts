@@ -3,7 +3,8 @@ import { signatureInfo, type DocumentVerification } from './verification.js';
 
 /**
  * Per-source policy (DESIGN.md "Verification"): `require` accepts only `verified`; `prefer` lets
- * unsigned and unknown-key documents through, marked, and quarantines `bad`; `off` checks nothing.
+ * unsigned, unknown-key and expired-key documents through, marked, and quarantines `bad`; `off`
+ * checks nothing.
  */
 export type VerifyPolicy = 'require' | 'prefer' | 'off';
 
@@ -16,7 +17,14 @@ export function decide(policy: VerifyPolicy, result: DocumentVerification | unde
   if (policy === 'off' || result === undefined) return { action: 'accept', signature: { status: 'not-checked' } };
   const v = result.verification;
   const signature = signatureInfo(v);
-  const why = v.status === 'bad' ? `bad: ${v.reason}` : v.status === 'unknown-key' ? `unknown-key: signed by ${v.issuer}, not a pinned key` : v.status;
+  const why =
+    v.status === 'bad'
+      ? `bad: ${v.reason}`
+      : v.status === 'unknown-key'
+        ? `unknown-key: signed by ${v.issuer}, not a pinned key`
+        : v.status === 'expired-key'
+          ? `expired-key: signed by ${v.fingerprint}, whose key expired ${v.expiredAt}`
+          : v.status;
   switch (policy) {
     case 'require':
       return v.status === 'verified' ? { action: 'accept', signature } : { action: 'quarantine', signature, reason: `verify: require, got ${why}` };

@@ -17,11 +17,14 @@ export interface SourceVerifySettings {
 export function verifySettings(config: SourceConfig, baseDir: string): SourceVerifySettings {
   switch (config.kind) {
     case 'csaf':
+    case 'mbox':
       return { policy: config.verify, pinned: config.keys ?? [], baseDir };
     case 'kev':
     case 'rss':
     case 'cvrf':
     case 'osv':
+    case 'html': // pages without a feed carry no signatures
+    case 'advance':
       return { policy: 'off', pinned: [], baseDir };
   }
 }

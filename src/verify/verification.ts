@@ -6,6 +6,8 @@ import type { SignatureInfo } from '../model/advisory.js';
 /** What the signature check concluded about one document. */
 export type Verification =
   | { readonly status: 'verified'; readonly method: 'detached' | 'cleartext'; readonly fingerprint: string; readonly keyOrigin: string }
+  /** The signature is good and by a pinned key, but that key (or the signing subkey) has expired since: rotate the pin. */
+  | { readonly status: 'expired-key'; readonly method: 'detached' | 'cleartext'; readonly fingerprint: string; readonly keyOrigin: string; readonly expiredAt: string }
   | { readonly status: 'bad'; readonly reason: string }
   | { readonly status: 'unknown-key'; readonly issuer: string }
   | { readonly status: 'unsigned' };
@@ -37,6 +39,8 @@ export function signatureInfo(v: Verification): SignatureInfo {
   switch (v.status) {
     case 'verified':
       return { status: 'verified', signer: v.fingerprint };
+    case 'expired-key':
+      return { status: 'expired-key', signer: v.fingerprint };
     case 'unknown-key':
       return { status: 'unknown-key', signer: v.issuer };
     case 'bad':

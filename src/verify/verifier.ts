@@ -10,7 +10,7 @@ import type { CheckRecord, DocumentVerification, HashCheck, Verification } from 
  * clearsigned body — and record each. A hash mismatch makes the verdict `bad` whatever the
  * signature says: the bytes are not the ones the publisher described.
  */
-export async function verifyDocument(body: Uint8Array, companions: DocumentCompanions, keyring: Keyring): Promise<DocumentVerification> {
+export async function verifyDocument(body: Uint8Array, companions: DocumentCompanions, keyring: Keyring, now: Date = new Date()): Promise<DocumentVerification> {
   const checks: CheckRecord[] = [];
   const hashes: HashCheck[] = [];
   for (const algorithm of ['sha256', 'sha512'] as const) {
@@ -23,10 +23,10 @@ export async function verifyDocument(body: Uint8Array, companions: DocumentCompa
 
   let signature: Verification;
   if (companions.signature?.body !== undefined) {
-    signature = await verifyDetached(body, companions.signature.body, keyring);
+    signature = await verifyDetached(body, companions.signature.body, keyring, now);
     checks.push({ check: 'signature', outcome: signature.status, detail: `detached ${companions.signature.url}` });
   } else if (isClearsigned(body)) {
-    signature = (await verifyCleartext(body, keyring)).verification;
+    signature = (await verifyCleartext(body, keyring, now)).verification;
     checks.push({ check: 'signature', outcome: signature.status, detail: 'cleartext' });
   } else {
     signature = { status: 'unsigned' };

@@ -81,4 +81,28 @@ describe('secwatch match', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^secwatch: \(stdin\):2: not a JSON advisory/);
   });
+
+  it('takes aliases, keyword rules and the apply-by policy from --config', async () => {
+    const cfg = join(dir, 'secwatch.yaml');
+    writeFileSync(
+      cfg,
+      ['policy: { applyBy: [msrc-classic, kev, bod-26-04] }', 'matching:', '  keywords:', "    - { pattern: 'go1\\.22', collection: build-hosts }", ''].join('\n'),
+    );
+    const parsed = await secwatch(['parse', corpusPath('osv/go-vulndb/GO-2021-0113.json')]);
+    const advisory = JSON.parse(parsed.stdout.trim().split('\n')[0]!) as Record<string, unknown>;
+    const line = JSON.stringify({ ...advisory, title: 'Toolchain go1.22 notice', exploited: { kev: { dateAdded: '2025-01-01', dueDate: '2025-02-01', ransomware: false } } });
+    const { code, stdout, stderr } = await secwatch(['match', '--inventory', inventory, '--config', cfg, '-'], `${line}\n`);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { item: { name: string }; confidence: string; reason: string; applyByRule: string });
+    expect(lines.map((l) => [l.item.name, l.confidence])).toEqual([
+      ['ci go toolchain', 'low'],
+      ['net module', 'low'],
+      ['release go toolchain', 'low'],
+    ]);
+    for (const l of lines) {
+      expect(l.reason).toMatch(/^keyword: keyword rule #1 /);
+      expect(l.applyByRule).toMatch(/^bod-26-04: KEV-listed, not internet-facing: 14 days/);
+    }
+  });
 });

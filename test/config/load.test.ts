@@ -77,7 +77,7 @@ describe('config', () => {
 
   it('loads the bundled demo and example configs', () => {
     expect(loadConfigFile('config/demo.yaml', {}).sources.map((s) => s.id)).toEqual(['cisa-kev', 'debian']);
-    const env = { SECWATCH_SECOPS_WEBHOOK_URL: 'https://siem.example.org/h', SECWATCH_SECOPS_WEBHOOK_SECRET: 'whsec_dGVzdA==', SECWATCH_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' };
+    const env = { SECWATCH_SECOPS_WEBHOOK_URL: 'https://siem.example.org/h', SECWATCH_SECOPS_WEBHOOK_SECRET: 'whsec_dGVzdA==', SECWATCH_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', SECWATCH_TEAMS_WEBHOOK_URL: 'https://prod-00.westeurope.logic.azure.com/workflows/x' };
     expect(loadConfigFile('config/secwatch.example.yaml', env).sources.length).toBeGreaterThan(3);
   });
 });

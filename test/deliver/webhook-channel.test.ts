@@ -88,7 +88,7 @@ describe('webhook channel', () => {
     expect(verifyWebhook(r.headers, r.body, wrong, { now: clock.now() }).ok).toBe(false);
 
     const payload = JSON.parse(r.body.toString('utf8')) as WebhookPayload;
-    expect(payload.type).toBe('advisory.new');
+    expect(payload.type).toBe('advisory.created');
     expect(payload.timestamp).toBe('2025-08-08T09:00:00.000Z');
     expect(payload.data).toMatchObject({
       id: 'CVE-2025-53786',
@@ -120,7 +120,7 @@ describe('webhook channel', () => {
     expect(received.map((r) => r.headers['webhook-id'])).toEqual([alert.id, alert.id]);
     expect(received[1]!.headers['webhook-timestamp']).not.toBe(received[0]!.headers['webhook-timestamp']);
     expect(received.every((r) => independentlyVerifies(r, SECRET))).toBe(true);
-    expect((JSON.parse(received[1]!.body.toString('utf8')) as WebhookPayload).type).toBe('advisory.revised');
+    expect((JSON.parse(received[1]!.body.toString('utf8')) as WebhookPayload).type).toBe('advisory.updated');
   });
 
   it('retries a 500 after the Retry-After seconds', async () => {

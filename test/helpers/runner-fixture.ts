@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveConfig, type Config } from '../../src/config/load.js';
+import { QUEUE_NAMES, type Queues } from '../../src/pipeline/queues.js';
 import type { Store } from '../../src/store/index.js';
 import { corpusPath } from './corpus.js';
 import { startServer, type TestServer } from './http-server.js';
@@ -23,7 +24,7 @@ export function testPrefix(label: string): string {
  * (1,400+ alerts: a corpus-sized delivery load); otherwise only the inventory matches and the
  * Debian feed alert (~26). The webhook secret comes from $HOOK_SECRET.
  */
-export function runnerRawConfig(opts: { hookUrl: string; storeUrl: string; wide?: boolean; prefix?: string }): { dir: string; raw: Record<string, unknown> } {
+export function runnerRawConfig(opts: { hookUrl: string; storeUrl: string; wide?: boolean; prefix?: string; runner?: Record<string, unknown> }): { dir: string; raw: Record<string, unknown> } {
   const dir = mkdtempSync(join(tmpdir(), 'secwatch-runner-'));
   writeFileSync(
     join(dir, 'inventory.yaml'),
@@ -46,7 +47,7 @@ export function runnerRawConfig(opts: { hookUrl: string; storeUrl: string; wide?
   const raw = {
     dataDir: dir,
     store: { url: opts.storeUrl },
-    ...(opts.prefix === undefined ? {} : { runner: { prefix: opts.prefix } }),
+    ...(opts.prefix === undefined && opts.runner === undefined ? {} : { runner: { ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }), ...opts.runner } }),
     sources: [
       { id: 'cisa-kev', kind: 'kev', url: pathToFileURL(corpusPath('kev/known_exploited_vulnerabilities.2025-08-25.json')).href, interval: '6h' },
       { id: 'debian', kind: 'rss', url: pathToFileURL(corpusPath('vendor-rss/debian/dsa-long.3-item-excerpt.rdf')).href, vendor: 'Debian', defaultSeverity: 'important' },
@@ -94,4 +95,17 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Remove every stage queue's keys (test cleanup). */
+export async function obliterateAll(queues: Queues): Promise<void> {
+  await Promise.allSettled(QUEUE_NAMES.map((n) => queues[n].obliterate({ force: true })));
+}
+
+/** No job waiting, running or delayed in any stage queue (a job scheduler's next run does not count). */
+export async function queuesIdle(queues: Queues): Promise<boolean> {
+  const counts = await Promise.all(QUEUE_NAMES.map((n) => queues[n].getJobCounts('waiting', 'active', 'prioritized')));
+  if (!counts.every((c) => Object.values(c).every((n) => n === 0))) return false;
+  const delayed = await Promise.all(QUEUE_NAMES.map((n) => queues[n].getJobs(['delayed'], 0, -1)));
+  return delayed.flat().every((j) => j.repeatJobKey !== undefined);
 }

@@ -33,7 +33,7 @@ describe('CSAF products by purl and CPE (Red Hat RHSA-2024:4546)', () => {
     const parsed = await parseCsaf(corpusDocument('csaf/redhat/rhsa-2024_4546.json', { sourceId: 'redhat', sourceKind: 'csaf' }));
     const advisory = normalizeAdvisory(parsed[0]!);
     expect(pairs(advisory, inventory)).toEqual([
-      ['git-lfs old', 'medium'],
+      ['git-lfs old', 'high'],
       ['git-lfs unknown', 'low'],
       ['rhel aus 8.6', 'high'],
       ['rhel e4s by version', 'high'],
@@ -41,7 +41,7 @@ describe('CSAF products by purl and CPE (Red Hat RHSA-2024:4546)', () => {
     ]);
     const reasons = matchAdvisory(advisory, buildInventoryIndex(inventory, buildAliasTable({})), policy).map((m) => m.reason);
     expect(reasons).toContain('cpe: CPE redhat:rhel_aus version 8.6 equals the inventory\'s');
-    expect(reasons.find((r) => r.includes('git-lfs') && r.includes('2.13.3-2.el8'))).toMatch(/fixed 2\.13\.3-3\.el8_6\.1; generic version ordering/);
+    expect(reasons.find((r) => r.includes('git-lfs') && r.includes('2.13.3-2.el8'))).toMatch(/fixed 2\.13\.3-3\.el8_6\.1; rpm ordering/);
   });
 });
 
@@ -90,5 +90,40 @@ describe('purl and version primitives', () => {
     const limited = { type: 'SEMVER', events: [{ introduced: '0' }, { limit: '2.0.0' }] };
     expect(evaluateRange('1.9.9', limited, 'semver').status).toBe('affected');
     expect(evaluateRange('2.0.0', limited, 'semver').status).toBe('not-affected');
+  });
+});
+
+describe('purl matcher: ecosystems without their own ordering', () => {
+  it('falls back to generic ordering at medium confidence and says so', () => {
+    const a = makeAdvisory({
+      products: [{ product: 'plug', ecosystem: 'Hex', osvRanges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.15.0' }] }] }],
+    });
+    const inv = [item({ name: 'plug old', purl: 'pkg:hex/plug@1.14.2' }), item({ name: 'plug new', purl: 'pkg:hex/plug@1.15.0' })];
+    const got = matchAdvisory(a, buildInventoryIndex(inv, buildAliasTable({})), policy);
+    expect(got.map((m) => [m.item.name, m.confidence])).toEqual([['plug old', 'medium']]);
+    expect(got[0]?.reason).toMatch(/generic version ordering, not the ecosystem's own/);
+  });
+
+  it('orders Debian and Maven packages by their own rules at high confidence', () => {
+    const a = makeAdvisory({
+      products: [
+        { product: 'openssl', ecosystem: 'Debian:12', osvRanges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.11-1~deb12u2' }] }] },
+        { product: 'org.apache.logging.log4j:log4j-core', ecosystem: 'Maven', osvRanges: [{ type: 'ECOSYSTEM', events: [{ introduced: '2.0-beta9' }, { fixed: '2.15.0' }] }] },
+      ],
+    });
+    const inv = [
+      item({ name: 'openssl deb12u1', purl: 'pkg:deb/debian/openssl@3.0.11-1~deb12u1' }),
+      item({ name: 'openssl deb12u2', purl: 'pkg:deb/debian/openssl@3.0.11-1~deb12u2' }),
+      item({ name: 'log4j rc', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.15.0-rc1' }),
+      item({ name: 'log4j 2.15', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.15.0' }),
+      item({ name: 'log4j alpha', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.0-alpha1' }),
+    ];
+    const got = matchAdvisory(a, buildInventoryIndex(inv, buildAliasTable({})), policy);
+    expect(got.map((m) => [m.item.name, m.confidence]).sort()).toEqual([
+      ['log4j rc', 'high'],
+      ['openssl deb12u1', 'high'],
+    ]);
+    expect(got.find((m) => m.item.name === 'openssl deb12u1')?.reason).toMatch(/dpkg ordering/);
+    expect(got.find((m) => m.item.name === 'log4j rc')?.reason).toMatch(/maven ordering/);
   });
 });

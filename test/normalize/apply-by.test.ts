@@ -63,3 +63,45 @@ describe('computeApplyBy — kev and the earliest-wins rule', () => {
     expect(computeApplyBy(a, msrcOnly).date).toBeNull();
   });
 });
+
+describe('computeApplyBy — bod-26-04 (KEV × exposed × automatable × technical impact)', () => {
+  const bod: ApplyByPolicy = { rules: ['bod-26-04'], clockStart: 'release' };
+  const all: ApplyByPolicy = { rules: ['msrc-classic', 'kev', 'bod-26-04'], clockStart: 'release' };
+  const published = '2025-03-01T00:00:00.000Z';
+  const kev = { dateAdded: '2025-03-01', dueDate: '2025-03-22', ransomware: false };
+  const ssvc = (automatable: boolean, technicalImpact: 'partial' | 'total', cve = 'CVE-2025-0001') => ({ cve, exploitation: 'poc' as const, automatable, technicalImpact });
+
+  // [what, exploited, exposed, expected date, rule]
+  const rows: [string, Parameters<typeof makeAdvisory>[0], boolean, string | null, RegExp][] = [
+    ['KEV, exposed', { exploited: { kev } }, true, '2025-03-04', /KEV-listed, internet-facing: 3 days/],
+    ['KEV, internal', { exploited: { kev } }, false, '2025-03-15', /KEV-listed, not internet-facing: 14 days/],
+    ['exposed, automatable, total', { exploited: { ssvc: [ssvc(true, 'total')] } }, true, '2025-03-15', /internet-facing, automatable, total technical impact \(SSVC CVE-2025-0001\): 14 days/],
+    ['internal, automatable, total', { exploited: { ssvc: [ssvc(true, 'total')] } }, false, '2025-04-30', /: 60 days/],
+    ['exposed, automatable, partial', { exploited: { ssvc: [ssvc(true, 'partial')] } }, true, '2025-04-30', /: 60 days/],
+    ['internal, not automatable, partial', { exploited: { ssvc: [ssvc(false, 'partial')] } }, false, null, /next scheduled upgrade/],
+  ];
+  it.each(rows)('%s → %s', (_what, over, exposed, date, rule) => {
+    const a = makeAdvisory({ severity: 'low', published, ...over });
+    const result = computeApplyBy(a, bod, { exposed });
+    expect(result.date).toBe(date);
+    expect(result.rule).toMatch(rule);
+  });
+
+  it('judges each CVE vector on its own and takes the most urgent', () => {
+    const a = makeAdvisory({ severity: 'low', published, exploited: { ssvc: [ssvc(false, 'partial', 'CVE-A'), ssvc(true, 'total', 'CVE-B')] } });
+    expect(computeApplyBy(a, bod, { exposed: true }).rule).toMatch(/CVE-B\): 14 days/);
+  });
+
+  it('proposes nothing when the advisory carries neither a KEV listing nor SSVC', () => {
+    const a = makeAdvisory({ severity: 'low', published, exploited: {} });
+    expect(computeApplyBy(a, bod, { exposed: true })).toEqual({ date: null, rule: 'no apply-by rule gives a date' });
+  });
+
+  it('the earliest rule wins and is named: bod-26-04 beats the KEV dueDate for an exposed item, not for an internal one', () => {
+    const a = makeAdvisory({ severity: 'important', published, exploited: { kev } });
+    expect(computeApplyBy(a, all, { exposed: true })).toMatchObject({ date: '2025-03-04', rule: expect.stringMatching(/^bod-26-04/) as unknown });
+    expect(computeApplyBy(a, all, { exposed: false })).toMatchObject({ date: '2025-03-15', rule: expect.stringMatching(/^bod-26-04/) as unknown });
+    const tested = computeApplyBy(makeAdvisory({ severity: 'critical', published, exploited: { kev } }), all, { exposed: false, testsFirst: false });
+    expect(tested).toMatchObject({ date: '2025-03-02', rule: expect.stringMatching(/^msrc-classic critical/) as unknown });
+  });
+});

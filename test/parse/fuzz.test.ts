@@ -113,6 +113,29 @@ const inputs: Record<DocumentFormat, () => Uint8Array[]> = {
       200,
       0x05f,
     ),
+  html: () =>
+    mutants(
+      [corpus('html/openssl-secadv-txt/20220315.txt'), corpus('html/openssl-secadv-txt/20141015.txt'), corpus('html/msrc-bulletin/Bulletin-2017-Jan.html').subarray(0, 12_000)].map(
+        (b) => new Uint8Array(b),
+      ),
+      200,
+      0x417,
+    ),
+  advance: () =>
+    mutants(
+      [
+        corpus('advance/nodejs/december-2025-security-releases.3-2025-12-17.postponed-again.md'),
+        corpus('advance/nodejs/january-2025-security-releases.2-2025-01-21.final.md'),
+        corpus('advance/nodejs/june-2026-security-releases.1-2026-06-10.announce.md'),
+      ].map((b) => new Uint8Array(b)),
+      200,
+      0xad0,
+    ),
+  mbox: () => {
+    const mails = ['mail/oss-security/2024-04-08-openssl-security-advisory.eml', 'mail/oss-security/2017-01-30-fw-dsa-3775-1-tcpdump.eml'].map((f) => new Uint8Array(corpus(f)));
+    const archive = new TextEncoder().encode(mails.map((m) => `From x@example.org Mon Apr  8 13:59:33 2024\n${new TextDecoder().decode(m)}\n`).join('\n'));
+    return mutants([...mails, archive], 200, 0x3b0);
+  },
 };
 
 describe.each(Object.entries(parsers) as [DocumentFormat, Parser][])('fuzz %s parser', (format, parse) => {

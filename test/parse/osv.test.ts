@@ -126,6 +126,6 @@ describe('parseOsv details', () => {
       /^not an OSV record B-2: \[1\]\.affected\[0\]\.ranges\[0\]\.events: /,
     );
     expect(await fail('{"id":"C-3","modified":"yesterday"}')).toBe('OSV record C-3: modified "yesterday" is not an RFC 3339 date');
-    expect(await fail('PK\u0003\u0004')).toMatch(/^a zip archive: not read yet/);
+    expect(await fail('PK\u0003\u0004')).toMatch(/^zip archive: not a readable zip archive/);
   });
 });

@@ -6,7 +6,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { pgSchemas } from '../helpers/postgres.js';
-import { REDIS_TEST_URL, runnerConfig, snapshot, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
+import { obliterateAll, queuesIdle, REDIS_TEST_URL, runnerConfig, snapshot, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
 // The scale-out topology as plain processes: `secwatch worker` ×N on the real Redis and
@@ -19,7 +19,7 @@ const opened: { queues: Queues; store: Store }[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((w) => w.kill()));
   for (const { queues, store } of opened.splice(0)) {
-    await Promise.allSettled([queues.poll.obliterate({ force: true }), queues.deliver.obliterate({ force: true })]);
+    await obliterateAll(queues);
     await queues.close();
     await store.close();
   }
@@ -27,17 +27,18 @@ afterEach(async () => {
 afterAll(() => schemas.dropAll());
 
 /** Everything one scenario needs: a config file for the workers, and the store and queues to watch. */
-async function scenario(label: string, hookUrl: string, wide: boolean) {
+async function scenario(label: string, hookUrl: string, wide: boolean, runner?: Record<string, unknown>) {
   const storeUrl = schemas.url();
   const prefix = testPrefix(label);
-  const configFile = writeRunnerConfig({ hookUrl, storeUrl, wide, prefix });
+  const configFile = writeRunnerConfig({ hookUrl, storeUrl, wide, prefix, ...(runner === undefined ? {} : { runner }) });
   const queues = openQueues({ redisUrl: REDIS_TEST_URL, prefix });
   const store = await openStore(storeUrl);
   opened.push({ queues, store });
   const settled = async (): Promise<boolean> => {
     const states = await store.getSourceState('cisa-kev');
     const open = (await store.listDeliveries({ status: 'pending' })).length + (await store.listDeliveries({ status: 'retry' })).length;
-    return states?.lastSuccessAt !== undefined && (await store.getSourceState('debian'))?.lastSuccessAt !== undefined && open === 0;
+    // Polled, every stage's jobs done (ingest → match → deliver come after the poll), nothing left to send.
+    return states?.lastSuccessAt !== undefined && (await store.getSourceState('debian'))?.lastSuccessAt !== undefined && open === 0 && (await queuesIdle(queues));
   };
   return { configFile, queues, store, settled };
 }
@@ -100,7 +101,8 @@ describe('secwatch worker processes', () => {
       res.writeHead(204).end();
     });
     try {
-      const s = await scenario('kill', hook.url, false);
+      // The killed worker's claim on the delivery must expire before another may send it.
+      const s = await scenario('kill', hook.url, false, { claimLease: '6s' });
       const first = startWorkerProcess(s.configFile, REDIS_TEST_URL, ['--lock-duration', '2s', '--concurrency', '1']);
       running.push(first);
       await waitFor('a delivery in flight', () => hung !== undefined);

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { closedPort } from '../helpers/http-server.js';
 import { pgSchemas } from '../helpers/postgres.js';
-import { startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
+import { queuesIdle, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
+import { openQueues } from '../../src/pipeline/queues.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
 // Redis restarted mid-run: a private redis-server (append-only file on, as a BullMQ Redis should
@@ -56,7 +57,8 @@ describe('redis restarted mid-run', () => {
     const storeUrl = schemas.url();
     const store = await openStore(storeUrl);
     try {
-      const configFile = writeRunnerConfig({ hookUrl: hook.url, storeUrl, prefix: testPrefix('restart') });
+      const prefix = testPrefix('restart');
+      const configFile = writeRunnerConfig({ hookUrl: hook.url, storeUrl, prefix });
       worker = startWorkerProcess(configFile, redisUrl, ['--concurrency', '1']);
       await waitFor('some deliveries sent', async () => (await store.listDeliveries({ status: 'sent' })).length >= 3);
       await stopRedis(redis, port);
@@ -64,10 +66,17 @@ describe('redis restarted mid-run', () => {
       redis = await startRedis(port);
       released = true;
       held.splice(0).forEach((answer) => answer());
-      await waitFor('every delivery sent after the restart', async () => {
-        const all = await store.listDeliveries();
-        return all.length > 0 && (await store.getSourceState('cisa-kev'))?.lastSuccessAt !== undefined && all.every((d) => d.status === 'sent');
-      });
+      // Every stage's jobs done (ingest → match → deliver come after the poll) and all sent.
+      const queues = openQueues({ redisUrl, prefix });
+      try {
+        await waitFor('every delivery sent after the restart', async () => {
+          const all = await store.listDeliveries();
+          const polled = (await store.getSourceState('cisa-kev'))?.lastSuccessAt !== undefined;
+          return all.length > 0 && polled && all.every((d) => d.status === 'sent') && (await queuesIdle(queues));
+        });
+      } finally {
+        await queues.close();
+      }
       const keys = (await store.listDeliveries()).map((d) => d.key).sort();
       expect(sentBeforeRestart).toBeLessThan(keys.length);
       expect(hook.ids().sort()).toEqual(keys);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueues, type Queues } from '../../src/pipeline/queues.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { closedPort } from '../helpers/http-server.js';
-import { REDIS_TEST_URL, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
+import { obliterateAll, queuesIdle, REDIS_TEST_URL, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../helpers/runner-fixture.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
 // PostgreSQL restarted under a running worker: a private cluster (initdb in a temp folder, its own
@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.kill();
   if (queues) {
-    await Promise.allSettled([queues.poll.obliterate({ force: true }), queues.deliver.obliterate({ force: true })]);
+    await obliterateAll(queues);
     await queues.close();
   }
   try {
@@ -98,7 +98,7 @@ describe('postgresql restarted mid-run', () => {
       await waitFor('every delivery recorded as sent', async () => {
         const all = await store.listDeliveries().catch(() => []);
         const polled = (await store.getSourceState('cisa-kev').catch(() => undefined))?.lastSuccessAt !== undefined;
-        return polled && all.length > 0 && all.every((d) => d.status === 'sent');
+        return polled && all.length > 0 && all.every((d) => d.status === 'sent') && queues !== undefined && (await queuesIdle(queues));
       }).catch(async (err: unknown) => {
         const all = await store.listDeliveries().catch(() => []);
         const states = all.filter((d) => d.status !== 'sent').map((d) => `${d.key}=${d.status}/${d.attempts}/${d.lastError ?? ''}`);

@@ -5,10 +5,12 @@ import { deliverJobId, pollJobId } from '../../src/pipeline/queues.js';
 describe('bullmq job ids', () => {
   it('derives a delivery job id from the key: no ":" (BullMQ refuses it), and distinct keys stay distinct', () => {
     const keys = ['ops:kev:CVE-2025-1:1', 'ops:kev:CVE-2025-1:2', 'ops:kev%3ACVE-2025-1:1', 'ops%3Akev:CVE-2025-1:1', 'a:b::c:1', 'a:b%3A%3Ac:1'];
-    const ids = keys.map(deliverJobId);
+    const ids = keys.map((k) => deliverJobId(k));
     expect(ids.every((id) => !id.includes(':'))).toBe(true);
     expect(new Set(ids).size).toBe(keys.length);
     expect(deliverJobId('ops:kev:CVE-2025-1:1')).toBe(deliverJobId('ops:kev:CVE-2025-1:1'));
+    // Another attempt count (a delivery put back after failing) is another job.
+    expect(deliverJobId('ops:kev:CVE-2025-1:1', 3)).not.toBe(deliverJobId('ops:kev:CVE-2025-1:1', 0));
   });
 
   it('gives one poll job id per source and interval slot', () => {

@@ -8,10 +8,11 @@ import { createApp, type App } from '../../src/app.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { startWorkers } from '../../src/pipeline/bullmq-runner.js';
 import { enqueuePolls } from '../../src/pipeline/jobs.js';
+import { createRedisRateLimiter } from '../../src/pipeline/rate-limit/redis.js';
 import { openQueues, type Queues } from '../../src/pipeline/queues.js';
 import type { QueueStatus } from '../../src/pipeline/queues-status.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { REDIS_TEST_URL, testPrefix, waitFor } from '../helpers/runner-fixture.js';
+import { obliterateAll, REDIS_TEST_URL, testPrefix, waitFor } from '../helpers/runner-fixture.js';
 
 // `secwatch status` (the compiled CLI) against the real Redis: a poll that fails for good shows
 // up as a failed job with its reason, and --retry-failed puts it back in line.
@@ -39,7 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled([queues.poll.obliterate({ force: true }), queues.deliver.obliterate({ force: true })]);
+  await obliterateAll(queues);
   await queues.close();
   await app.close();
 });
@@ -59,12 +60,21 @@ describe('secwatch status', () => {
       expect(poll?.counts.failed).toBe(1);
       expect(poll?.failed[0]).toMatchObject({ name: 'poll', data: { sourceId: 'gone' }, attemptsMade: 1 });
       expect(poll?.failed[0]?.reason).toMatch(/gone: .*no-such-feed/);
-      expect(json.queues.map((q) => q.name)).toEqual(['poll', 'deliver']);
+      expect(json.queues.map((q) => q.name)).toEqual(['poll', 'ingest', 'match', 'deliver']);
     } finally {
       await workers.close();
     }
+    // A shared rate-limit window in use shows up with its endpoint (never the URL) and its count.
+    const limiter = createRedisRateLimiter(REDIS_TEST_URL, prefix);
+    try {
+      for (let i = 0; i < 2; i++) await limiter.take('slack:0123abcd', { count: 5, windowMs: 120_000 }); // the key expires by itself
+    } finally {
+      await limiter.close?.();
+    }
     const text = status();
     expect(text.stdout).toMatch(/^poll +waiting 0, active 0, delayed 0, failed 1/m);
+    expect(text.stdout).toMatch(/^rate-limit slack:0123abcd: 2 recent send\(s\)/m);
+    expect((JSON.parse(status('--json').stdout) as { rateLimits: unknown[] }).rateLimits).toMatchObject([{ endpoint: 'slack:0123abcd', recent: 2 }]);
     const retried = status('--retry-failed', '--json');
     expect(JSON.parse(retried.stdout)).toMatchObject({ retried: 1 });
     expect(await queues.poll.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: 1 });

@@ -10,12 +10,16 @@ import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { makeAdvisory } from '../helpers/advisory-factory.js';
 import { pgQuery, pgSchemas } from '../helpers/postgres.js';
 import { describeStoreContract } from './store.contract.js';
+import { describeSubscriptionContract } from './subscriptions.contract.js';
+import { describeInventoryContract } from './inventory.contract.js';
 
 const schemas = pgSchemas('store');
 afterAll(() => schemas.dropAll());
 const T1 = new Date('2024-07-01T12:00:00.000Z');
 
 describeStoreContract('postgres', () => openStore(schemas.url()));
+describeSubscriptionContract('postgres', () => openStore(schemas.url()));
+describeInventoryContract('postgres', () => openStore(schemas.url()));
 
 describe('postgres store', () => {
   it('applies migrations once, even when several processes open the same schema at once', async () => {
@@ -41,6 +45,35 @@ describe('postgres store', () => {
                     VALUES ('k', 's', 'a', 1, 'email', '{}', 'pending', '2024-07-01T00:00:00.000Z')`;
     await pgQuery(schemas.schemaOf(url), insert);
     await expect(pgQuery(schemas.schemaOf(url), insert)).rejects.toThrow(/duplicate key/);
+  });
+
+  it('hands each due delivery to exactly one of many workers claiming at once (one UPDATE … SKIP LOCKED)', async () => {
+    const url = schemas.url();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openStore(url)));
+    try {
+      const keys: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const d = { key: deliveryKey('ops', `A${i}`, 1), subscriptionId: 'ops', advisoryId: `A${i}`, revision: 1, channel: 'email', payload: {}, createdAt: T1 };
+        await stores[0]?.createDelivery(d);
+        keys.push(d.key);
+      }
+      // Every store claims in small batches and by key, concurrently, until nothing is left.
+      const claimed = await Promise.all(
+        stores.map(async (s, n) => {
+          const mine: string[] = [];
+          for (;;) {
+            const batch = n % 2 === 0 ? await s.claimDeliveries({ now: T1, leaseMs: 60_000, limit: 3 }) : await s.claimDeliveries({ now: T1, leaseMs: 60_000, key: keys[mine.length * 7 % keys.length] ?? '' }).then(async (b) => (b.length > 0 ? b : s.claimDeliveries({ now: T1, leaseMs: 60_000, limit: 2 })));
+            if (batch.length === 0) return mine;
+            mine.push(...batch.map((d) => d.key));
+          }
+        }),
+      );
+      const all = claimed.flat();
+      expect(all.length).toBe(keys.length);
+      expect(new Set(all).size).toBe(keys.length);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
   });
 
   it('creates a delivery exactly once when many workers race for the same key', async () => {

@@ -10,6 +10,8 @@ import type { Migration } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makeAdvisory } from '../helpers/advisory-factory.js';
 import { describeStoreContract } from './store.contract.js';
+import { describeSubscriptionContract } from './subscriptions.contract.js';
+import { describeInventoryContract } from './inventory.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'secwatch-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +23,8 @@ const T1 = new Date('2024-07-01T12:00:00.000Z');
 
 describeStoreContract('sqlite :memory:', () => openStore('sqlite::memory:'));
 describeStoreContract('sqlite file', () => openStore(`sqlite:${freshPath()}`));
+describeSubscriptionContract('sqlite :memory:', () => openStore('sqlite::memory:'));
+describeInventoryContract('sqlite :memory:', () => openStore('sqlite::memory:'));
 
 function readMigrations(path: string): unknown[] {
   const db = new Database(path, { readonly: true });

@@ -111,7 +111,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       it('bumps the revision on a material change and keeps the old one in history', async () => {
         await store.upsertAdvisories([a], T1);
         const changed = materially(a);
-        expect(await store.upsertAdvisories([changed], T2)).toEqual([{ id: 'A', status: 'revised', advisory: { ...changed, revision: 2 } }]);
+        expect(await store.upsertAdvisories([changed], T2)).toEqual([
+          { id: 'A', status: 'revised', advisory: { ...changed, revision: 2 }, changes: [{ kind: 'severity-lowered', from: 'critical', to: 'important' }] },
+        ]);
         expect(await store.getAdvisory('A')).toEqual({ advisory: { ...changed, revision: 2 }, firstSeen: T1.toISOString(), updatedAt: T2.toISOString() });
         expect(await store.listRevisions('A')).toEqual([{ ...a, revision: 1 }, { ...changed, revision: 2 }]);
         expect(brief(await store.upsertAdvisories([changed], T3))).toEqual([['A', 'unchanged', 2]]);
@@ -128,6 +130,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       ])('treats a change of %s as a revision', async (_what, change) => {
         await store.upsertAdvisories([a], T1);
         expect(brief(await store.upsertAdvisories([{ ...a, ...change }], T2))).toEqual([['A', 'revised', 2]]);
+      });
+
+      it('says what changed on a revision, and keeps a typo fix in ranges or a dropped product quiet (updated)', async () => {
+        await store.upsertAdvisories([a], T1);
+        const typo = { ...a, products: a.products.map((p) => ({ ...p, ranges: ['<2.4.1'] })) };
+        expect(brief(await store.upsertAdvisories([typo], T2))).toEqual([['A', 'updated', 1]]);
+        expect(brief(await store.upsertAdvisories([{ ...typo, products: [] }], T3))).toEqual([['A', 'updated', 1]]);
+        const [out] = await store.upsertAdvisories([{ ...typo, products: [], exploited: { kev: { dateAdded: '2024-07-02', dueDate: '2024-07-23', ransomware: false } } }], T4);
+        expect([out?.status, out?.advisory.revision, out?.changes]).toEqual(['revised', 2, [{ kind: 'kev-added', dateAdded: '2024-07-02', dueDate: '2024-07-23' }]]);
       });
 
       it('stores a reworded but materially equal advisory as updated, same revision', async () => {
@@ -396,6 +407,69 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.listDeliveries()).toEqual([]);
       });
 
+      it('claims due deliveries oldest first, once: a claimed one is neither due nor claimable until its lease ends', async () => {
+        const ds = ['C', 'A', 'B'].map((advisoryId, i) => makeDelivery({ advisoryId, createdAt: at(10 - i) }));
+        for (const d of ds) await store.createDelivery(d);
+        const sent = makeDelivery({ advisoryId: 'S' });
+        await store.createDelivery(sent);
+        await store.updateDelivery(sent.key, { status: 'sent', attempts: 1, sentAt: T1 });
+        const lease = 600_000; // ten minutes: past T3 and T4
+        const first = await store.claimDeliveries({ now: T2, leaseMs: lease, limit: 2 });
+        expect(first.map((d) => d.advisoryId)).toEqual(['B', 'A']);
+        const until = new Date(T2.getTime() + lease).toISOString();
+        expect(first.every((d) => d.claimedUntil === until && d.status === 'pending')).toBe(true);
+        expect(await store.getDelivery(first[0]?.key ?? '')).toMatchObject({ claimedUntil: until });
+        // Claimed ones are not due; the rest is claimed by the next call, then nothing is left.
+        expect((await store.listDueDeliveries(T2)).map((d) => d.advisoryId)).toEqual(['C']);
+        expect((await store.claimDeliveries({ now: T2, leaseMs: lease })).map((d) => d.advisoryId)).toEqual(['C']);
+        expect(await store.claimDeliveries({ now: T3, leaseMs: lease })).toEqual([]);
+        // The lease ends (the worker died): due and claimable again.
+        const later = new Date(T2.getTime() + lease);
+        expect((await store.listDueDeliveries(later)).map((d) => d.advisoryId)).toEqual(['B', 'A', 'C']);
+        expect((await store.claimDeliveries({ now: later, leaseMs: lease })).map((d) => d.advisoryId)).toEqual(['B', 'A', 'C']);
+      });
+
+      it('claims one delivery by key only while it is due, and the outcome update releases the claim', async () => {
+        const d = makeDelivery();
+        const other = makeDelivery({ advisoryId: 'other' });
+        for (const x of [d, other]) await store.createDelivery(x);
+        expect((await store.claimDeliveries({ now: T2, leaseMs: 1_000, key: d.key })).map((r) => r.key)).toEqual([d.key]);
+        expect(await store.claimDeliveries({ now: T2, leaseMs: 1_000, key: d.key })).toEqual([]);
+        expect(await store.getDelivery(other.key)).not.toHaveProperty('claimedUntil');
+        await store.updateDelivery(d.key, { status: 'retry', attempts: 1, nextAttemptAt: T3, lastError: 'HTTP 503' });
+        expect(await store.getDelivery(d.key)).not.toHaveProperty('claimedUntil');
+        expect(await store.claimDeliveries({ now: T2, leaseMs: 1_000, key: d.key })).toEqual([]); // retry not yet due
+        expect(await store.claimDeliveries({ now: T3, leaseMs: 1_000, key: d.key })).toMatchObject([{ key: d.key, status: 'retry', attempts: 1 }]);
+        await store.updateDelivery(d.key, { status: 'sent', attempts: 2, sentAt: T3 });
+        expect(await store.claimDeliveries({ now: T4, leaseMs: 1_000, key: d.key })).toEqual([]);
+        expect(await store.claimDeliveries({ now: T4, leaseMs: 1_000, key: 'nope:X:1' })).toEqual([]);
+      });
+
+      it('puts a failed delivery back to pending on retry, keeping attempts and the last error, and it is due again', async () => {
+        const d = makeDelivery();
+        await store.createDelivery(d);
+        await store.updateDelivery(d.key, { status: 'failed', attempts: 8, lastError: 'gave up: HTTP 503' });
+        expect(await store.listDueDeliveries(T4)).toEqual([]);
+        const result = await store.retryDelivery(d.key, T3);
+        const expected = { ...pending(d), attempts: 8, nextAttemptAt: T3.toISOString(), lastError: 'gave up: HTTP 503' };
+        expect(result).toStrictEqual({ outcome: 'retried', delivery: expected });
+        expect(await store.getDelivery(d.key)).toStrictEqual(expected);
+        expect((await store.listDueDeliveries(T3)).map((r) => r.key)).toEqual([d.key]);
+      });
+
+      it('leaves a delivery that is not failed alone on retry, and says so; an unknown key is missing', async () => {
+        const sent = makeDelivery({ advisoryId: 'S' });
+        const waiting = makeDelivery({ advisoryId: 'R' });
+        for (const d of [sent, waiting]) await store.createDelivery(d);
+        await store.updateDelivery(sent.key, { status: 'sent', attempts: 1, sentAt: T2 });
+        await store.updateDelivery(waiting.key, { status: 'retry', attempts: 2, nextAttemptAt: T4, lastError: 'HTTP 429' });
+        const before = await store.listDeliveries();
+        expect(await store.retryDelivery(sent.key, T3)).toStrictEqual({ outcome: 'not-failed', delivery: before.find((r) => r.key === sent.key) });
+        expect(await store.retryDelivery(waiting.key, T3)).toMatchObject({ outcome: 'not-failed', delivery: { status: 'retry', nextAttemptAt: T4.toISOString() } });
+        expect(await store.retryDelivery('nope:X:1', T3)).toStrictEqual({ outcome: 'missing' });
+        expect(await store.listDeliveries()).toStrictEqual(before);
+      });
+
       it('filters the list by status and subscription, and limits it', async () => {
         const mail = [makeDelivery({ advisoryId: 'A' }), makeDelivery({ advisoryId: 'B', createdAt: T2 })];
         const hook = makeDelivery({ subscriptionId: 'sec-hook', advisoryId: 'A', channel: 'webhook' });
@@ -406,6 +480,48 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(byKey(await store.listDeliveries({ status: 'pending', subscriptionId: 'sec-hook' }))).toEqual([hook.key]);
         expect(await store.listDeliveries({ status: 'sent' })).toEqual([]);
         expect(await store.listDeliveries({ limit: 2 })).toHaveLength(2);
+      });
+    });
+
+    describe('CVE index (listAdvisoriesByCves)', () => {
+      const kev = makeAdvisory({ id: 'kev:CVE-2024-0001', source: { kind: 'kev', id: 'cisa-kev' }, cves: ['CVE-2024-0001'] });
+      const msrc = makeAdvisory({ id: 'msrc:CVE-2024-0001', source: { kind: 'cvrf', id: 'msrc' }, cves: ['cve-2024-0001'] });
+      const osv = makeAdvisory({ id: 'osv:GHSA-x', source: { kind: 'osv', id: 'ghsa' }, cves: ['CVE-2024-0001', 'CVE-2024-0002'] });
+      const other = makeAdvisory({ id: 'debian:DSA-1', cves: ['CVE-2024-0003'] });
+      const none = makeAdvisory({ id: 'vendor:no-cve', cves: [] });
+      const ids = (list: { advisory: Advisory }[]) => list.map((s) => s.advisory.id);
+
+      it('finds every source advisory naming a CVE, whatever its case, by id, with first-seen dates', async () => {
+        await store.upsertAdvisories([other, kev, none], T1);
+        await store.upsertAdvisories([msrc, osv], T2);
+        const found = await store.listAdvisoriesByCves(['CVE-2024-0001']);
+        expect(ids(found)).toEqual([kev.id, msrc.id, osv.id].sort());
+        expect(found.find((s) => s.advisory.id === msrc.id)).toMatchObject({ firstSeen: T2.toISOString(), advisory: { revision: 1 } });
+        expect(ids(await store.listAdvisoriesByCves([' cve-2024-0002', 'CVE-2024-0003']))).toEqual([other.id, osv.id].sort());
+        expect(ids(await store.listAdvisoriesByCves(['CVE-2024-0001', 'CVE-2024-0002']))).toEqual([kev.id, msrc.id, osv.id].sort());
+        expect(await store.listAdvisoriesByCves(['CVE-1999-9999'])).toEqual([]);
+        expect(await store.listAdvisoriesByCves([])).toEqual([]);
+      });
+
+      it('follows a revision that drops or adds a CVE, and answers a batch of 1,500 CVEs', async () => {
+        await store.upsertAdvisories([kev, osv], T1);
+        await store.upsertAdvisories([{ ...osv, cves: ['CVE-2024-0002'] }], T2);
+        expect(ids(await store.listAdvisoriesByCves(['CVE-2024-0001']))).toEqual([kev.id]);
+        await store.upsertAdvisories([{ ...osv, cves: ['CVE-2024-0002', 'CVE-2024-0001'] }], T3);
+        expect(ids(await store.listAdvisoriesByCves(['CVE-2024-0001']))).toEqual([kev.id, osv.id]);
+        const many = Array.from({ length: 1500 }, (_, i) => makeAdvisory({ id: `kev:CVE-2020-${10000 + i}`, cves: [`CVE-2020-${10000 + i}`] }));
+        await store.upsertAdvisories(many, T4);
+        expect(await store.listAdvisoriesByCves(many.map((a) => a.cves[0] ?? ''))).toHaveLength(1500);
+      });
+
+      it('lists the deliveries of given advisories only', async () => {
+        const a = makeDelivery({ advisoryId: kev.id });
+        const b = makeDelivery({ advisoryId: msrc.id, subscriptionId: 'sec-hook', createdAt: T2 });
+        const c = makeDelivery({ advisoryId: other.id });
+        for (const d of [a, b, c]) await store.createDelivery(d);
+        expect(byKey(await store.listDeliveries({ advisoryIds: [kev.id, msrc.id] }))).toEqual([a.key, b.key].sort());
+        expect(byKey(await store.listDeliveries({ advisoryIds: [msrc.id], subscriptionId: 'ops-mail' }))).toEqual([]);
+        expect(await store.listDeliveries({ advisoryIds: [] })).toEqual([]);
       });
     });
 

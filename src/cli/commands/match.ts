@@ -4,11 +4,14 @@ import { loadInventoryFile } from '../../inventory/load.js';
 import { buildAliasTable, buildInventoryIndex, matchAdvisory } from '../../match/index.js';
 import type { Advisory } from '../../model/advisory.js';
 import type { ApplyByPolicy } from '../../normalize/apply-by.js';
+import { loadConfigFile } from '../../config/load.js';
 import { CliFailure } from '../failure.js';
 
 /** The inventory is a file, not the config: `secwatch match` is a stage tool that needs no config. */
 export interface MatchCommandOptions {
   readonly inventory: string;
+  /** Optional config: its inventory.aliases, matching.keywords and policy apply. */
+  readonly config?: string;
 }
 
 /** The default policy of the config schema, so `secwatch match` needs no config file. */
@@ -17,7 +20,9 @@ const DEFAULT_POLICY: ApplyByPolicy = { rules: ['msrc-classic', 'kev'], clockSta
 /** `secwatch match --inventory FILE [ADVISORIES.jsonl | -]`: one JSON line per match (DESIGN.md). */
 export async function matchCommand(input: string | undefined, options: MatchCommandOptions): Promise<number> {
   const items = await loadInventoryFile(options.inventory);
-  const index = buildInventoryIndex(items, buildAliasTable({}));
+  const config = options.config === undefined ? undefined : loadConfigFile(options.config);
+  const index = buildInventoryIndex(items, buildAliasTable(config?.inventory.aliases ?? {}), { keywords: config?.matching.keywords ?? [] });
+  const policy: ApplyByPolicy = config ? { rules: config.policy.applyBy, clockStart: config.policy.clockStart } : DEFAULT_POLICY;
   const name = input === undefined || input === '-' ? '(stdin)' : input;
   let text: string;
   try {
@@ -37,7 +42,7 @@ export async function matchCommand(input: string | undefined, options: MatchComm
     if (typeof advisory !== 'object' || advisory === null || typeof advisory.id !== 'string' || !Array.isArray(advisory.products)) {
       throw new CliFailure(2, `${name}:${i + 1}: not an advisory (secwatch parse prints one per line)`);
     }
-    for (const m of matchAdvisory(advisory, index, DEFAULT_POLICY)) {
+    for (const m of matchAdvisory(advisory, index, policy)) {
       out.push(JSON.stringify({ advisoryId: m.advisoryId, item: m.item, reason: m.reason, confidence: m.confidence, applyBy: m.applyBy, applyByRule: m.applyByRule }));
     }
   }

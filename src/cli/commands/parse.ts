@@ -4,6 +4,10 @@ import { normalizeAdvisory } from '../../normalize/normalize.js';
 import { detectFormat, parsers } from '../../parse/index.js';
 import type { DocumentFormat } from '../../parse/parser.js';
 import { CliFailure } from '../failure.js';
+import { loadConfigFile } from '../../config/load.js';
+import type { HtmlPageSpec } from '../../parse/html/index.js';
+import { htmlPageSpec } from '../../sources/html/index.js';
+import { parseMboxFile } from './parse-mbox.js';
 import { signatureOfFile } from './verify.js';
 
 export interface ParseCommandOptions {
@@ -12,6 +16,8 @@ export interface ParseCommandOptions {
   readonly vendor?: string;
   /** With keys the signature is checked (FILE.asc and hash files beside FILE); without, it is "not-checked". */
   readonly keys?: readonly string[];
+  /** html: the config whose html source (--source-id, or the only one) gives the selectors. */
+  readonly config?: string;
 }
 
 /** `secwatch parse FILE`: one normalised advisory per line on stdout (the DESIGN.md contract). */
@@ -23,11 +29,14 @@ export async function parseCommand(file: string, options: ParseCommandOptions): 
     throw new CliFailure(2, `${file}: cannot read: ${describeError(err)}`);
   }
   const format = options.format === 'auto' ? detectFormat(body) : options.format;
+  // Archives: each message its own advisory, signature and error (src/cli/commands/parse-mbox.ts).
+  if (format === 'mbox') return parseMboxFile(file, body, options);
   if (!format) throw new CliFailure(2, `${file}: cannot tell the format; pass --format ${Object.keys(parsers).join('|')}`);
+  const html = format === 'html' && options.config ? htmlSourceOf(options.config, options.sourceId) : undefined;
   try {
     const parsed = await parsers[format](
-      { sourceId: options.sourceId ?? format, sourceKind: format, url: file, body, fetchedAt: new Date(0) },
-      options.vendor ? { vendor: options.vendor } : {},
+      { sourceId: options.sourceId ?? html?.id ?? format, sourceKind: format, url: file, body, fetchedAt: new Date(0) },
+      options.vendor ? { vendor: options.vendor } : html ? { html: html.spec } : {},
     );
     const signature = options.keys && options.keys.length > 0 ? await signatureOfFile(file, body, options.keys) : undefined;
     const out = parsed.map((p) => JSON.stringify(normalizeAdvisory(signature ? { ...p, signature } : p))).join('\n');
@@ -37,4 +46,14 @@ export async function parseCommand(file: string, options: ParseCommandOptions): 
     if (err instanceof ParseError) throw new CliFailure(2, `${file}: ${err.message}`);
     throw err;
   }
+}
+
+/** The html source of a config that `parse --format html --config` reads selectors from. */
+function htmlSourceOf(configFile: string, sourceId: string | undefined): { id: string; spec: HtmlPageSpec } {
+  const sources = loadConfigFile(configFile).sources.filter((s) => s.kind === 'html' && (sourceId === undefined || s.id === sourceId));
+  const source = sources[0];
+  if (!source || sources.length > 1) {
+    throw new CliFailure(2, `${configFile}: ${sources.length > 1 ? 'several html sources; pass --source-id' : `no html source${sourceId ? ` with id "${sourceId}"` : ''}`}`);
+  }
+  return { id: source.id, spec: htmlPageSpec(source) ?? {} };
 }

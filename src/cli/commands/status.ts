@@ -1,7 +1,7 @@
 import type { Config } from '../../config/load.js';
 import { describeError } from '../../errors.js';
 import { openQueues } from '../../pipeline/queues.js';
-import { formatQueuesStatus, readQueuesStatus, retryFailed } from '../../pipeline/queues-status.js';
+import { formatQueuesStatus, readQueuesStatus, readRateLimits, retryFailed } from '../../pipeline/queues-status.js';
 import { systemClock } from '../../util/clock.js';
 import { loadCliConfig } from '../config-option.js';
 import { requireRedis } from './worker.js';
@@ -23,10 +23,11 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
   try {
     const retried = options.retryFailed ? await retryFailed(queues) : undefined;
     const status = await readQueuesStatus(queues, systemClock.now());
+    const rateLimits = await readRateLimits(queues);
     if (options.json) {
-      process.stdout.write(JSON.stringify({ prefix: config.runner.prefix, queues: status, ...(retried === undefined ? {} : { retried }) }) + '\n');
+      process.stdout.write(JSON.stringify({ prefix: config.runner.prefix, queues: status, rateLimits, ...(retried === undefined ? {} : { retried }) }) + '\n');
     } else {
-      process.stdout.write(`secwatch status (prefix ${config.runner.prefix})\n${formatQueuesStatus(status)}\n`);
+      process.stdout.write(`secwatch status (prefix ${config.runner.prefix})\n${formatQueuesStatus(status, rateLimits)}\n`);
       if (retried !== undefined) process.stdout.write(`retried ${retried} failed job(s)\n`);
     }
     return 0;

@@ -3,19 +3,25 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, type NodemailerError, type SendMailOptions } from 'nodemailer';
+import type { DkimKey } from '../../config/dkim.js';
 import { describeError } from '../../errors.js';
 import { sha256Hex } from '../../util/hash.js';
 import type { Alert, Channel, DeliveryResult } from '../channel.js';
 import { alertSubject, renderAlertHtml, renderAlertText } from '../render.js';
 
 /** `smtp`: a pooled connection to the URL (which may hold a password); `outbox`: .eml files for offline use. */
-export type EmailTransport = { readonly kind: 'smtp'; readonly url: string } | { readonly kind: 'outbox'; readonly dir: string };
+export type EmailTransport = ({ readonly kind: 'smtp'; readonly url: string } | { readonly kind: 'outbox'; readonly dir: string }) & {
+  /** DKIM-sign every message (RFC 6376) with this key; nodemailer signs after the headers are final. */
+  readonly dkim?: DkimKey;
+};
 
 /** One subscription's recipients; `from` and the transport are shared settings. */
 export interface EmailChannelOptions {
   readonly from: string;
   readonly to: readonly string[];
   readonly transport: EmailTransport;
+  /** Extra headers, e.g. List-Unsubscribe for a store subscriber (src/pipeline/store-subscriptions.ts). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Nodemailer codes for a connection that broke or never came up: worth another attempt. */
@@ -50,6 +56,7 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
           // RFC 3834: no vacation auto-replies to a robot (and Exchange's equivalent).
           'Auto-Submitted': 'auto-generated',
           'X-Auto-Response-Suppress': 'All',
+          ...options.headers,
         },
         ...(alert.advisory.severity === 'critical' ? { priority: 'high' } : {}),
       };
@@ -98,6 +105,7 @@ function createMailer(transport: EmailTransport): Mailer {
         logger: false,
         disableFileAccess: true,
         disableUrlAccess: true,
+        ...(transport.dkim ? { dkim: { ...transport.dkim } } : {}),
       });
       return {
         async send(message) {
@@ -108,7 +116,13 @@ function createMailer(transport: EmailTransport): Mailer {
       };
     }
     case 'outbox': {
-      const stream = createTransport({ streamTransport: true, buffer: true, disableFileAccess: true, disableUrlAccess: true });
+      const stream = createTransport({
+        streamTransport: true,
+        buffer: true,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        ...(transport.dkim ? { dkim: { ...transport.dkim } } : {}),
+      });
       return {
         async send(message, alert) {
           const info = await stream.sendMail(message);

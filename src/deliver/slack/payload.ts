@@ -33,7 +33,7 @@ export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
   if (v.matches.length > 0) {
     const lines = v.matches.map(
       (m) =>
-        `• *${esc(m.name)}* (${esc(m.collection)}${m.location ? `, ${esc(m.location)}` : ''}) ×${m.instances}, ${esc(m.confidence)} confidence`,
+        `• *${esc(m.name)}* (${esc(m.collection)}${m.location ? `, ${esc(m.location)}` : ''}) ×${m.instances}${m.exposed ? ', internet-facing' : ''}, ${esc(m.confidence)} confidence, apply by ${esc(m.applyByText)}\n   _${esc(m.reason)}_`,
     );
     blocks.push(section(listText(`*Matched items (${v.matchCount}):*`, lines)));
   }

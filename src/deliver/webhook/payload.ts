@@ -1,11 +1,24 @@
 // Standard Webhooks payload structure: https://www.standardwebhooks.com/ ("type", "timestamp", "data")
 import type { Alert } from '../channel.js';
 import type { Advisory, Exploitation, Remediation } from '../../model/advisory.js';
+import { describeChange, type MaterialChange } from '../../model/changes.js';
 import type { Confidence } from '../../model/match.js';
 import type { Severity, SeveritySource } from '../../model/severity.js';
 
-/** `advisory.revised` only follows a material change (quiet revisions), so receivers may re-open tickets on it. */
-export type WebhookEventType = 'advisory.new' | 'advisory.revised';
+/**
+ * The event names of issue 8. `*.updated` only follows a material change (quiet revisions), so a
+ * receiver may re-open a ticket on it; `data.changes` says what changed. `reminder.due` is
+ * reserved for apply-by reminders.
+ */
+export type WebhookEventType =
+  | 'advisory.created'
+  | 'advisory.updated'
+  | 'advance_notice.created'
+  | 'advance_notice.updated'
+  | 'reminder.due';
+
+/** One material change: the machine-readable diff plus the sentence the other channels show. */
+export type WebhookChange = MaterialChange & { readonly text: string };
 
 /** One of our inventory items the advisory hits, with the deadline that applies to it. */
 export interface WebhookMatch {
@@ -15,6 +28,8 @@ export interface WebhookMatch {
     readonly location: string | null;
     readonly instances: number;
     readonly version: string | null;
+    /** Internet-facing (inventory `exposed`); the bod-26-04 apply-by rule weighs it. */
+    readonly exposed: boolean;
   };
   readonly reason: string;
   readonly confidence: Confidence;
@@ -39,6 +54,8 @@ export interface WebhookPayload {
     readonly applyByRule: string;
     readonly matches: readonly WebhookMatch[];
     readonly remediation: Remediation;
+    /** Empty for a new advisory; for `*.updated`, what changed since the last alerted revision. */
+    readonly changes: readonly WebhookChange[];
     readonly advisory: Advisory;
   };
 }
@@ -47,7 +64,7 @@ export interface WebhookPayload {
 export function buildWebhookPayload(alert: Alert, now: Date): WebhookPayload {
   const a = alert.advisory;
   return {
-    type: alert.change === 'new' ? 'advisory.new' : 'advisory.revised',
+    type: eventType(alert),
     timestamp: now.toISOString(),
     data: {
       id: a.id,
@@ -66,6 +83,7 @@ export function buildWebhookPayload(alert: Alert, now: Date): WebhookPayload {
           location: m.item.location ?? null,
           instances: m.item.instances,
           version: m.item.version ?? null,
+          exposed: m.item.exposed === true,
         },
         reason: m.reason,
         confidence: m.confidence,
@@ -73,7 +91,14 @@ export function buildWebhookPayload(alert: Alert, now: Date): WebhookPayload {
         applyByRule: m.applyByRule,
       })),
       remediation: a.remediation,
+      changes: (alert.changes ?? []).map((c) => ({ ...c, text: describeChange(c) })),
       advisory: a,
     },
   };
+}
+
+/** advisory.* or advance_notice.*, created for a new item and updated for a material revision. */
+export function eventType(alert: Alert): WebhookEventType {
+  const noun = alert.advisory.kind === 'advance-notice' ? 'advance_notice' : 'advisory';
+  return `${noun}.${alert.change === 'new' ? 'created' : 'updated'}`;
 }

@@ -19,8 +19,11 @@ export interface SignInput {
   readonly timestamp: number;
   /** The exact body bytes sent: the signature is over these, never a re-serialisation. */
   readonly body: string | Uint8Array;
-  /** `whsec_<base64>`; the HMAC key is the base64-decoded part. */
-  readonly secret: string;
+  /**
+   * `whsec_<base64>`; the HMAC key is the base64-decoded part. Several during a rotation: one
+   * `v1,` signature each, space-separated, so receivers holding either secret verify.
+   */
+  readonly secret: string | readonly string[];
 }
 
 /** Headers for one attempt; pure, so a retry with the same clock reading signs identically. */
@@ -29,10 +32,12 @@ export function signWebhook(input: SignInput): WebhookHeaders {
     throw new RangeError('webhook timestamp must be a non-negative integer of unix seconds');
   }
   const timestamp = String(input.timestamp);
+  const secrets: readonly string[] = typeof input.secret === 'string' ? [input.secret] : input.secret;
+  if (secrets.length === 0) throw new TypeError('webhook signing needs at least one secret');
   return {
     'webhook-id': input.id,
     'webhook-timestamp': timestamp,
-    'webhook-signature': `v1,${hmac(decodeSecret(input.secret), input.id, timestamp, input.body).toString('base64')}`,
+    'webhook-signature': secrets.map((sec) => `v1,${hmac(decodeSecret(sec), input.id, timestamp, input.body).toString('base64')}`).join(' '),
   };
 }
 

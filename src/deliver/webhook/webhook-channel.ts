@@ -13,8 +13,8 @@ export { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry-after.js';
 export interface WebhookChannelOptions {
   /** User-supplied target: always posted through the SSRF guard. May hold a token in its path or query. */
   readonly url: string;
-  /** `whsec_<base64>` shared with the receiver. */
-  readonly secret: string;
+  /** `whsec_<base64>` shared with the receiver; several while rotating (each signs, new one first). */
+  readonly secret: string | readonly string[];
 }
 
 const MAX_REASON_BODY = 160;
@@ -82,10 +82,11 @@ function describeTarget(url: string): { ok: true; label: string } | { ok: false 
 
 /** Remove anything secret from a message we did not write ourselves (fetch errors, receiver bodies). */
 function scrubber(options: WebhookChannelOptions): (s: string) => string {
-  const replace: Array<[string, string]> = [
-    [options.secret, '[redacted]'],
-    [options.secret.replace(/^whsec_/, ''), '[redacted]'],
-  ];
+  const secrets: readonly string[] = typeof options.secret === 'string' ? [options.secret] : options.secret;
+  const replace: Array<[string, string]> = secrets.flatMap((sec): Array<[string, string]> => [
+    [sec, '[redacted]'],
+    [sec.replace(/^whsec_/, ''), '[redacted]'],
+  ]);
   try {
     const u = new URL(options.url);
     if (u.password) replace.push([u.password, '[redacted]']);

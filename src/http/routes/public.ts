@@ -4,9 +4,9 @@ import type { HttpDeps } from '../server.js';
 /** Liveness and readiness: no token, so orchestrators can probe them. */
 export function healthRoutes(deps: HttpDeps): FastifyPluginCallback {
   return (app, _options, done) => {
-    app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
+    app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'] } }, () => Promise.resolve({ status: 'ok' }));
 
-    app.get('/readyz', async (_request, reply) => {
+    app.get('/readyz', { schema: { summary: 'Readiness: store reachable, last poll per source and its age', tags: ['operations'] } }, async (_request, reply) => {
       const now = deps.clock.now().getTime();
       try {
         const sources = await Promise.all(

@@ -6,6 +6,7 @@ import type { AffectedProduct, CvssScore, ParsedAdvisory, Remediation } from '..
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
 import { flattenProductTree, type TreeProduct } from './product-tree.js';
+import { ssvcOf } from './ssvc.js';
 import { csafDocumentSchema, type CsafDocument, type CsafVulnerability } from './wire.js';
 
 const FORMAT = 'csaf';
@@ -26,6 +27,7 @@ export function csafToAdvisory(doc: RawDocument): ParsedAdvisory {
   const tlp = d.distribution?.tlp?.label;
   const self = d.references?.find((r) => r.category === 'self')?.url;
   const summary = pickNote(d.notes, ['summary', 'description', 'general']);
+  const ssvc = ssvcOf(vulns);
   return {
     id: `csaf:${namespaceLabel(d.publisher.namespace) ?? doc.sourceId}:${d.tracking.id.toLowerCase()}`,
     kind: 'advisory',
@@ -39,7 +41,8 @@ export function csafToAdvisory(doc: RawDocument): ParsedAdvisory {
     cvss,
     cves: unique(vulns.flatMap((v) => (v.cve ? [v.cve] : []))),
     aliases: [d.tracking.id],
-    exploited: {},
+    // SSVC "Exploitation: active" is CISA saying it is exploited.
+    exploited: ssvc.length === 0 ? {} : { ssvc, ...(ssvc.some((p) => p.exploitation === 'active') ? { exploited: true } : {}) },
     products: productsOf(vulns, tree, related),
     remediation: remediationOf(vulns, tree, related),
     signature: { status: 'not-checked' },

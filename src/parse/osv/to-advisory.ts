@@ -3,6 +3,7 @@ import { ParseError } from '../../errors.js';
 import type { AffectedProduct, CvssScore, OsvEvent, OsvRange, ParsedAdvisory } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
+import { RECORD_ZIP_LIMITS, isZip, readZip } from '../../util/zip.js';
 import { scoreCvssVector } from './cvss.js';
 import { osvRecordSchema, type OsvAffected, type OsvRecord, type OsvWireRange } from './wire.js';
 
@@ -10,15 +11,33 @@ const FORMAT = 'osv';
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
 /**
- * A document holding one OSV record or a JSON array of them (what osv.dev's `querybatch`-style
- * exports and a folder merged into one file look like). A bad record fails the document, naming it.
+ * A document holding one OSV record, a JSON array of them (what osv.dev's `querybatch`-style
+ * exports and a folder merged into one file look like), or a zip of record files (osv.dev's
+ * `all.zip`). A bad record fails the document, naming it. (The osv source splits a zip into one
+ * document per entry, so there one bad record fails only itself.)
  */
-export const parseOsv: Parser = (doc) => Promise.resolve().then(() => osvToAdvisories(doc));
+export const parseOsv: Parser = (doc) => Promise.resolve().then(() => (isZip(doc.body) ? osvZip(doc) : osvToAdvisories(doc)));
+
+function osvZip(doc: RawDocument): ParsedAdvisory[] {
+  let read;
+  try {
+    read = readZip(doc.body, RECORD_ZIP_LIMITS, (name) => name.toLowerCase().endsWith('.json'));
+  } catch (err) {
+    throw new ParseError(FORMAT, `zip archive: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const skipped = read.skipped[0];
+  if (skipped) throw new ParseError(FORMAT, `zip entry ${skipped.name}: ${skipped.reason}`, { where: skipped.name });
+  return read.entries.flatMap((entry) => {
+    try {
+      return osvToAdvisories({ ...doc, body: entry.body });
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      throw new ParseError(FORMAT, `zip entry ${entry.name}: ${err.message}`, { cause: err, where: entry.name });
+    }
+  });
+}
 
 function osvToAdvisories(doc: RawDocument): ParsedAdvisory[] {
-  if (doc.body[0] === 0x50 && doc.body[1] === 0x4b && doc.body[2] === 0x03 && doc.body[3] === 0x04) {
-    throw new ParseError(FORMAT, 'a zip archive: not read yet; unpack it and point a file: URL at the folder');
-  }
   const text = new TextDecoder('utf-8').decode(doc.body);
   let json: unknown;
   try {

@@ -7,6 +7,7 @@ import { mapLimit } from '../../util/concurrency.js';
 import { normalizeFingerprint, readArmoredKeys } from '../../verify/index.js';
 import type { Source, SourceContext } from '../source.js';
 import { readChangesCsv, readIndexTxt } from './directory.js';
+import { dueDocuments } from './due.js';
 import { readProviderMetadata, type ProviderMetadata } from './provider-metadata.js';
 import { readRolieFeed, type ListedDocument } from './rolie.js';
 
@@ -51,7 +52,8 @@ export function createCsafSource(config: SourceConfig, defaults: { readonly maxB
 
       const listed = await listDocuments(metadata, metaRes.url, get, report);
       const previous = readCursor(state?.cursor);
-      const due = listed.filter((d) => previous.seen[d.url] !== d.updated);
+      const { due, deferred } = dueDocuments(listed, previous.seen, config.kind === 'csaf' ? { since: config.since, maxDocuments: config.maxDocuments } : {});
+      if (deferred > 0) ctx.log.info({ source: config.id, fetching: due.length, deferred }, 'CSAF documents left for the next polls (maxDocuments)');
       const seen: Record<string, string> = { ...previous.seen };
       const fetched = await mapLimit(due, CONCURRENCY, async (entry): Promise<RawDocument | undefined> => {
         try {

@@ -1,25 +1,32 @@
-// OSV records (https://ossf.github.io/osv-schema/): one JSON document over http(s)/file, or a
-// file: folder of *.json records such as a checkout of github/advisory-database or golang/vulndb.
+// OSV records (https://ossf.github.io/osv-schema/): one JSON document or a zip of records (osv.dev's
+// `<ecosystem>/all.zip`) over http(s)/file, or a file: folder of *.json records such as a checkout
+// of github/advisory-database or golang/vulndb.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SourceConfig } from '../../config/schema.js';
-import { FetchError } from '../../errors.js';
+import { FetchError, describeError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
-import type { Source, SourceContext } from '../source.js';
+import { isZip } from '../../util/zip.js';
+import type { FetchResult, Source, SourceContext } from '../source.js';
+import { zipDocuments, type ZipEntryHashes } from './zip-archive.js';
 
-/** Folder sources remember each file's validator (size + mtime), so a poll reads only what changed. */
+/**
+ * Folder sources remember each file's validator (size + mtime), so a poll reads only what changed;
+ * zip sources each entry's hash, so a new archive yields only the records that changed.
+ */
 export interface OsvFolderCursor {
   readonly files: Readonly<Record<string, string>>;
+  readonly entries?: ZipEntryHashes;
 }
 
 /** Upper bound on files one folder poll reads, so a misconfigured path ("/") fails clearly instead of walking a disk. */
 const MAX_FILES = 200_000;
 
 /**
- * An http(s) URL or a file is one document (a record or an array), re-fetched with a conditional
- * GET; a file: folder is walked for *.json and only new or changed files are read. Zip archives
- * are not read yet (the parser says so).
+ * An http(s) URL or a file is one document (a record or an array) or a zip of records, re-fetched
+ * with a conditional GET; a file: folder is walked for *.json and only new or changed files are read.
+ * A file of the folder that cannot be read is reported by name and the others still count.
  */
 export function createOsvSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
   const maxBytes = config.maxBytes ?? defaults.maxBytes;
@@ -29,33 +36,48 @@ export function createOsvSource(config: SourceConfig, defaults: { readonly maxBy
     config,
     async fetch(ctx, state) {
       const folder = await folderOf(config.url);
-      if (folder !== undefined) return fetchFolder(ctx, folder, readCursor(state?.cursor));
+      const cursor = readCursor(state?.cursor);
+      if (folder !== undefined) return fetchFolder(ctx, folder, cursor);
       const res = await ctx.http.get(config.url, {
-        accept: 'application/json',
+        accept: 'application/json, application/zip;q=0.9',
         maxBytes,
         ...(state?.validators ? { validators: state.validators } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       if (res.status === 'not-modified') return { status: 'not-modified', validators: res.validators };
+      if (isZip(res.body)) {
+        const zip = zipDocuments({ sourceId: config.id, url: res.url, body: res.body, fetchedAt: ctx.clock.now() }, cursor.entries ?? {}, maxBytes);
+        return { status: 'ok', validators: res.validators, documents: zip.documents, cursor: { files: {}, entries: zip.entries }, problems: zip.problems };
+      }
       const doc = document(res.url, res.body, ctx, res.contentType);
       return { status: 'ok', validators: res.validators, documents: [doc] };
     },
   };
 
-  async function fetchFolder(ctx: SourceContext, folder: string, previous: OsvFolderCursor) {
+  async function fetchFolder(ctx: SourceContext, folder: string, previous: OsvFolderCursor): Promise<FetchResult> {
     const files = await listJson(folder, config.url);
     const seen: Record<string, string> = {};
     const documents: RawDocument[] = [];
+    const problems: string[] = [];
     for (const path of files) {
       const rel = relative(folder, path).split(sep).join('/');
       const known = previous.files[rel];
-      const res = await ctx.http.get(pathToFileURL(path).href, { maxBytes, ...(known === undefined ? {} : { validators: { etag: known } }) });
+      const url = pathToFileURL(path).href;
+      let res;
+      try {
+        res = await ctx.http.get(url, { maxBytes, ...(known === undefined ? {} : { validators: { etag: known } }) });
+      } catch (err) {
+        // One unreadable or oversized file is that file's problem; not remembered, so it is tried again next poll.
+        if (!(err instanceof FetchError)) throw err;
+        problems.push(`${config.id}: ${url}: ${describeError(err)}`);
+        continue;
+      }
       if (res.validators.etag !== undefined) seen[rel] = res.validators.etag;
       if (res.status === 'ok') documents.push(document(res.url, res.body, ctx, undefined));
     }
     const cursor: OsvFolderCursor = { files: seen };
-    if (documents.length === 0) return { status: 'not-modified' as const, validators: {}, cursor };
-    return { status: 'ok' as const, validators: {}, documents, cursor };
+    if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: {}, cursor };
+    return { status: 'ok', validators: {}, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
   }
 
   function document(url: string, body: Uint8Array, ctx: SourceContext, contentType: string | undefined): RawDocument {
@@ -88,7 +110,12 @@ async function listJson(folder: string, url: string): Promise<string[]> {
 }
 
 function readCursor(value: unknown): OsvFolderCursor {
-  const files = typeof value === 'object' && value !== null ? (value as { files?: unknown }).files : undefined;
-  if (typeof files !== 'object' || files === null) return { files: {} };
-  return { files: Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+  const record = typeof value === 'object' && value !== null ? (value as { files?: unknown; entries?: unknown }) : {};
+  const entries = strings(record.entries);
+  return { files: strings(record.files), ...(Object.keys(entries).length > 0 ? { entries } : {}) };
+}
+
+function strings(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

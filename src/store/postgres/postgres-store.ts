@@ -5,12 +5,18 @@ import type { Advisory } from '../../model/advisory.js';
 import type { Match } from '../../model/match.js';
 import type { Store } from '../store.js';
 import { connectPg, type PgConnection } from './connection.js';
-import { toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
+import { oldestFirst, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { upsertAdvisoriesTx } from './upsert-advisories.js';
 import { pgQuarantine } from './quarantine.js';
+import { pgCveIndex } from './cve-index.js';
+import { pgSubscriptions } from './subscriptions.js';
+import { pgInventory } from './inventory.js';
 
 const DELIVERY_COLUMNS =
-  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error';
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until';
+/** Due at $1: pending, or a retry whose time has come; and nobody holds a live claim on it. */
+const DUE = `(status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)))
+  AND (claimed_until IS NULL OR claimed_until <= $1)`;
 const ADVISORY_COLUMNS = 'json, first_seen, updated_at FROM advisories';
 
 /** Open (migrating if needed) the store at a `postgres://` URL; `?schema=NAME` keeps its tables in that schema. */
@@ -75,6 +81,7 @@ export function createPostgresStore({ pool }: PgConnection): Store {
           )
         ).map(toStoredAdvisory),
       ),
+    ...pgCveIndex(pool, run),
     listRevisions: (id) =>
       run('listRevisions', async () =>
         (await query<{ json: string }>('SELECT json FROM advisory_revisions WHERE advisory_id = $1 ORDER BY revision', [id])).map(
@@ -150,36 +157,63 @@ export function createPostgresStore({ pool }: PgConnection): Store {
         (
           await query<DeliveryRow>(
             // A retry without a time is due at once; otherwise it would never be attempted again.
-            `SELECT ${DELIVERY_COLUMNS} FROM deliveries
-             WHERE status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= $1))
-             ORDER BY created_at, key LIMIT $2`,
+            `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ${DUE} ORDER BY created_at, key LIMIT $2`,
             [iso(now), limit ?? null],
           )
         ).map(toDelivery),
       ),
+    claimDeliveries: ({ now, leaseMs, key, limit }) =>
+      run('claimDeliveries', async () => {
+        // One statement: SKIP LOCKED passes over rows another claim is taking right now, and a row
+        // claimed and committed meanwhile is re-checked against DUE after its lock (READ COMMITTED).
+        const rows = await query<DeliveryRow>(
+          `UPDATE deliveries AS d SET claimed_until = $2
+           FROM (SELECT key FROM deliveries WHERE ($3::text IS NULL OR key = $3) AND ${DUE}
+                 ORDER BY created_at, key LIMIT $4 FOR UPDATE SKIP LOCKED) AS due
+           WHERE d.key = due.key
+           RETURNING ${DELIVERY_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}`,
+          [iso(now), iso(new Date(now.getTime() + leaseMs)), key ?? null, limit ?? null],
+        );
+        return rows.map(toDelivery).sort(oldestFirst);
+      }),
     getDelivery: (key) =>
       run('getDelivery', async () => (await query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = $1`, [key])).map(toDelivery)[0]),
     updateDelivery: (key, u) =>
       run('updateDelivery', async () => {
         // Fields left out are cleared: an update states the whole attempt state, not a patch.
         const { rowCount } = await pool.query(
-          `UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, sent_at = $5, last_error = $6 WHERE key = $1`,
+          `UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, sent_at = $5, last_error = $6, claimed_until = NULL WHERE key = $1`,
           [key, u.status, u.attempts, u.nextAttemptAt === undefined ? null : iso(u.nextAttemptAt), u.sentAt === undefined ? null : iso(u.sentAt), u.lastError ?? null],
         );
         if (rowCount === 0) throw new StoreError(`updateDelivery: no delivery with key ${key}`);
+      }),
+    retryDelivery: (key, now) =>
+      run('retryDelivery', async () => {
+        // Only a failed delivery goes back: the WHERE makes check-and-set one atomic statement.
+        const [row] = await query<DeliveryRow>(
+          `UPDATE deliveries SET status = 'pending', next_attempt_at = $2, sent_at = NULL, claimed_until = NULL
+           WHERE key = $1 AND status = 'failed' RETURNING ${DELIVERY_COLUMNS}`,
+          [key, iso(now)],
+        );
+        if (row) return { outcome: 'retried' as const, delivery: toDelivery(row) };
+        const [current] = await query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = $1`, [key]);
+        return current ? { outcome: 'not-failed' as const, delivery: toDelivery(current) } : { outcome: 'missing' as const };
       }),
     listDeliveries: (q = {}) =>
       run('listDeliveries', async () =>
         (
           await query<DeliveryRow>(
             `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR subscription_id = $2)
+               AND ($4::text[] IS NULL OR advisory_id = ANY($4::text[]))
              ORDER BY created_at, key LIMIT $3`,
-            [q.status ?? null, q.subscriptionId ?? null, q.limit ?? null],
+            [q.status ?? null, q.subscriptionId ?? null, q.limit ?? null, q.advisoryIds === undefined ? null : [...q.advisoryIds]],
           )
         ).map(toDelivery),
       ),
 
     ...pgQuarantine(pool, run),
+    ...pgSubscriptions(pool, run),
+    ...pgInventory(pool, run, transaction),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -4,6 +4,7 @@ import type { Advisory } from '../../model/advisory.js';
 import { contentHash, materialHash } from '../../model/fingerprint.js';
 import { classifyUpsert, type CurrentRow as BaseCurrentRow } from '../rows.js';
 import type { UpsertOutcome } from '../store.js';
+import { indexCvesTx } from './cve-index.js';
 
 interface CurrentRow extends BaseCurrentRow {
   id: string;
@@ -18,6 +19,8 @@ interface AdvisoryWrite {
   json: string;
   published: string;
   modified: string;
+  /** For the CVE index (advisory_cves), not a column of advisories. */
+  cves: readonly string[];
 }
 
 /**
@@ -34,25 +37,26 @@ export async function upsertAdvisoriesTx(client: PoolClient, advisories: readonl
     'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id ORDER BY h) AS locks',
     [ids],
   );
-  const { rows } = await client.query<CurrentRow>('SELECT id, revision, material_hash, content_hash FROM advisories WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await client.query<CurrentRow>('SELECT id, revision, material_hash, content_hash, json FROM advisories WHERE id = ANY($1::text[])', [ids]);
   const current = new Map(rows.map((r) => [r.id, r]));
   // Sequential on purpose: the same id twice in one batch sees its own first write.
   const advisoryWrites = new Map<string, AdvisoryWrite>();
   const revisionWrites = new Map<string, { id: string; revision: number; json: string }>();
   const outcomes = prepared.map(({ input, material, content }): UpsertOutcome => {
     const cur = current.get(input.id);
-    const { status, revision } = classifyUpsert(cur, material, content);
+    const { status, revision, changes } = classifyUpsert(cur, input, material, content);
     const advisory: Advisory = { ...input, revision };
     if (status === 'unchanged') return { id: input.id, status, advisory };
     const json = JSON.stringify(advisory);
-    current.set(input.id, { id: input.id, revision, material_hash: material, content_hash: content });
+    current.set(input.id, { id: input.id, revision, material_hash: material, content_hash: content, json });
     const { id, published, modified } = advisory;
-    advisoryWrites.set(id, { id, sourceId: advisory.source.id ?? null, revision, material, content, json, published, modified });
+    advisoryWrites.set(id, { id, sourceId: advisory.source.id ?? null, revision, material, content, json, published, modified, cves: advisory.cves });
     // 'updated' rewrites the current revision's history row: history keeps one row per revision.
     revisionWrites.set(`${id}\u0000${revision}`, { id, revision, json });
-    return { id: input.id, status, advisory };
+    return { id: input.id, status, advisory, ...(changes ? { changes } : {}) };
   });
   if (advisoryWrites.size > 0) await writeAdvisories(client, [...advisoryWrites.values()], seenAt);
+  await indexCvesTx(client, [...advisoryWrites.values()]);
   if (revisionWrites.size > 0) {
     const revs = [...revisionWrites.values()];
     await client.query(

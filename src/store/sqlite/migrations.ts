@@ -104,6 +104,89 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX quarantine_newest ON quarantine (quarantined_at DESC, source_id, url);
     `,
   },
+  {
+    id: 3,
+    name: 'inventory',
+    sql: `
+      -- Inventory collections imported with "secwatch inventory import" (or the API). A collection is
+      -- recorded even when empty: a stored collection replaces the config file's one of the same name.
+      CREATE TABLE inventory_collections (
+        collection  TEXT PRIMARY KEY,
+        replaced_at TEXT NOT NULL
+      );
+      -- One row per item, keyed by name within its collection; json is the item in a fixed field order.
+      CREATE TABLE inventory_items (
+        collection TEXT NOT NULL REFERENCES inventory_collections (collection) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        json       TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (collection, name)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    id: 4,
+    name: 'cve index',
+    sql: `
+      -- Which advisories name which CVE: the same issue seen from several sources is merged into one
+      -- logical item (src/merge/), and its alerts are not repeated per source.
+      CREATE TABLE advisory_cves (
+        cve         TEXT NOT NULL,
+        advisory_id TEXT NOT NULL REFERENCES advisories (id),
+        PRIMARY KEY (cve, advisory_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX advisory_cves_advisory ON advisory_cves (advisory_id);
+      -- Advisories stored before this migration.
+      INSERT OR IGNORE INTO advisory_cves (cve, advisory_id)
+        SELECT upper(c.value), a.id FROM advisories AS a, json_each(a.json, '$.cves') AS c WHERE c.type = 'text';
+      -- A merged alert looks up the earlier deliveries of an advisory's siblings.
+      CREATE INDEX deliveries_advisory ON deliveries (advisory_id, subscription_id);
+    `,
+  },
+  {
+    id: 5,
+    name: 'delivery claims',
+    sql: `
+      -- A worker claims a due delivery until claimed_until before sending it (one UPDATE, so two
+      -- workers never both get it); a claim left by a dead worker expires and it is due again.
+      ALTER TABLE deliveries ADD COLUMN claimed_until TEXT;
+    `,
+  },
+  {
+    id: 6,
+    name: 'subscriptions and acknowledgements',
+    sql: `
+      -- Subscriptions made through the API or by email double opt-in (config ones stay in config).
+      -- settings: the filters (and later fields) as one JSON document.
+      CREATE TABLE subscriptions (
+        id         TEXT PRIMARY KEY,
+        channel    TEXT NOT NULL CHECK (channel IN ('email', 'webhook', 'slack')),
+        target     TEXT NOT NULL,
+        settings   TEXT NOT NULL,
+        status     TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX subscriptions_status ON subscriptions (status, created_at, id);
+      -- Only the SHA-256 of a token is kept: a leaked database gives no working feed or unsubscribe link.
+      CREATE TABLE subscription_tokens (
+        token_hash      TEXT PRIMARY KEY,
+        subscription_id TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        created_at      TEXT NOT NULL
+      );
+      CREATE INDEX subscription_tokens_subscription ON subscription_tokens (subscription_id);
+      -- "applied" / "not-applicable" per match (advisory + inventory item).
+      CREATE TABLE acknowledgements (
+        advisory_id     TEXT NOT NULL,
+        item_collection TEXT NOT NULL,
+        item_name       TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('applied', 'not-applicable')),
+        note            TEXT,
+        acknowledged_at TEXT NOT NULL,
+        PRIMARY KEY (advisory_id, item_collection, item_name)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

@@ -7,21 +7,28 @@ import type { Advisory } from '../../model/advisory.js';
 import { contentHash, materialHash } from '../../model/fingerprint.js';
 import type { Match } from '../../model/match.js';
 import type { Store, UpsertOutcome } from '../store.js';
-import { classifyUpsert, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type CurrentRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
+import { classifyUpsert, oldestFirst, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type CurrentRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { applyMigrations } from './migrations.js';
 import { sqliteQuarantine } from './quarantine.js';
+import { sqliteCveIndex } from './cve-index.js';
+import { sqliteSubscriptions } from './subscriptions.js';
+import { sqliteInventory } from './inventory.js';
 
 
 /** SQLite treats a negative LIMIT as "no limit", so one statement serves both cases. */
 const NO_LIMIT = -1;
 const BUSY_TIMEOUT_MS = 5000;
 const DELIVERY_COLUMNS =
-  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error';
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until';
+/** Due: pending, or a retry whose time has come; and nobody holds a live claim on it. */
+const DUE = `(status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)))
+  AND (claimed_until IS NULL OR claimed_until <= @now)`;
 
 /** Open (creating and migrating if needed) the embedded store at `path`, or ':memory:' for tests. */
 export function openSqliteStore(path: string): Store {
   const db = openDatabase(path);
   const q = prepare(db);
+  const cveIndex = sqliteCveIndex(db, run);
 
   const upsert = db.transaction((advisories: readonly Advisory[], seenAt: string): UpsertOutcome[] =>
     // Sequential on purpose: the same id twice in one batch sees its own first write.
@@ -29,7 +36,7 @@ export function openSqliteStore(path: string): Store {
       const material = materialHash(input);
       const content = contentHash(input);
       const cur = q.currentAdvisory.get(input.id);
-      const { status, revision } = classifyUpsert(cur, material, content);
+      const { status, revision, changes } = classifyUpsert(cur, input, material, content);
       const advisory: Advisory = { ...input, revision };
       if (status === 'unchanged') return { id: input.id, status, advisory };
       const json = JSON.stringify(advisory);
@@ -37,7 +44,8 @@ export function openSqliteStore(path: string): Store {
       q.putAdvisory.run({ id, sourceId: advisory.source.id ?? null, revision, material, content, json, seenAt, published, modified });
       // 'updated' rewrites the current revision's history row: history keeps one row per revision.
       q.putRevision.run({ id: advisory.id, revision, json, seenAt });
-      return { id: input.id, status, advisory };
+      cveIndex.index(advisory.id, advisory.cves);
+      return { id: input.id, status, advisory, ...(changes ? { changes } : {}) };
     }),
   );
 
@@ -61,6 +69,7 @@ export function openSqliteStore(path: string): Store {
           query.sourceId === undefined ? q.listAdvisories.all({ limit }) : q.listAdvisoriesBySource.all({ limit, sourceId: query.sourceId });
         return rows.map(toStoredAdvisory);
       }),
+    listAdvisoriesByCves: cveIndex.listAdvisoriesByCves,
     listRevisions: (id) => run('listRevisions', () => q.listRevisions.all(id).map((r) => JSON.parse(r.json) as Advisory)),
 
     getSourceState: (sourceId) => run('getSourceState', () => ifFound(q.getSourceState.get(sourceId), toSourceState)),
@@ -95,6 +104,14 @@ export function openSqliteStore(path: string): Store {
       }),
     listDueDeliveries: (now, limit) =>
       run('listDueDeliveries', () => q.listDue.all({ now: iso(now), limit: limit ?? NO_LIMIT }).map(toDelivery)),
+    claimDeliveries: ({ now, leaseMs, key, limit }) =>
+      run('claimDeliveries', () =>
+        q.claimDeliveries
+          .all({ now: iso(now), until: iso(new Date(now.getTime() + leaseMs)), key: key ?? null, limit: limit ?? NO_LIMIT })
+          .map(toDelivery)
+          // RETURNING gives no order; the contract says oldest first.
+          .sort(oldestFirst),
+      ),
     getDelivery: (key) => run('getDelivery', () => ifFound(q.getDelivery.get(key), toDelivery)),
     updateDelivery: (key, u) =>
       run('updateDelivery', () => {
@@ -105,14 +122,28 @@ export function openSqliteStore(path: string): Store {
         const { changes } = q.updateDelivery.run({ key, status, attempts, nextAttemptAt, sentAt, lastError });
         if (changes === 0) throw new StoreError(`updateDelivery: no delivery with key ${key}`);
       }),
+    retryDelivery: (key, now) =>
+      run('retryDelivery', () => {
+        const row = q.retryDelivery.get({ key, now: iso(now) });
+        if (row) return { outcome: 'retried' as const, delivery: toDelivery(row) };
+        const current = q.getDelivery.get(key);
+        return current ? { outcome: 'not-failed' as const, delivery: toDelivery(current) } : { outcome: 'missing' as const };
+      }),
     listDeliveries: (query = {}) =>
       run('listDeliveries', () =>
         q.listDeliveries
-          .all({ status: query.status ?? null, subscriptionId: query.subscriptionId ?? null, limit: query.limit ?? NO_LIMIT })
+          .all({
+            status: query.status ?? null,
+            subscriptionId: query.subscriptionId ?? null,
+            advisoryIds: query.advisoryIds === undefined ? null : JSON.stringify(query.advisoryIds),
+            limit: query.limit ?? NO_LIMIT,
+          })
           .map(toDelivery),
       ),
 
     ...sqliteQuarantine(db, run),
+    ...sqliteSubscriptions(db, run),
+    ...sqliteInventory(db, run),
     close: () =>
       run('close', () => {
         if (db.open) db.close();
@@ -142,7 +173,7 @@ function openDatabase(path: string): Database.Database {
 function prepare(db: Database.Database) {
   const advisoryCols = 'json, first_seen, updated_at FROM advisories';
   return {
-    currentAdvisory: db.prepare<[string], CurrentRow>('SELECT revision, material_hash, content_hash FROM advisories WHERE id = ?'),
+    currentAdvisory: db.prepare<[string], CurrentRow>('SELECT revision, material_hash, content_hash, json FROM advisories WHERE id = ?'),
     putAdvisory: db.prepare<Record<string, unknown>>(
       `INSERT INTO advisories (id, source_id, revision, material_hash, content_hash, json, first_seen, updated_at, published, modified)
        VALUES (@id, @sourceId, @revision, @material, @content, @json, @seenAt, @seenAt, @published, @modified)
@@ -190,18 +221,28 @@ function prepare(db: Database.Database) {
     ),
     // A retry without a time is due at once; otherwise it would never be attempted again.
     listDue: db.prepare<{ now: string; limit: number }, DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
-       WHERE status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= @now))
-       ORDER BY created_at, key LIMIT @limit`,
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ${DUE} ORDER BY created_at, key LIMIT @limit`,
+    ),
+    // One UPDATE: SQLite runs one writer at a time, so the check and the claim cannot interleave.
+    claimDeliveries: db.prepare<{ now: string; until: string; key: string | null; limit: number }, DeliveryRow>(
+      `UPDATE deliveries SET claimed_until = @until
+       WHERE key IN (SELECT key FROM deliveries WHERE (@key IS NULL OR key = @key) AND ${DUE} ORDER BY created_at, key LIMIT @limit)
+       RETURNING ${DELIVERY_COLUMNS}`,
     ),
     getDelivery: db.prepare<[string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = ?`),
     updateDelivery: db.prepare<Record<string, unknown>>(
       `UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt,
-         sent_at = @sentAt, last_error = @lastError WHERE key = @key`,
+         sent_at = @sentAt, last_error = @lastError, claimed_until = NULL WHERE key = @key`,
     ),
-    listDeliveries: db.prepare<{ status: string | null; subscriptionId: string | null; limit: number }, DeliveryRow>(
+    // Only a failed delivery goes back: the WHERE makes check-and-set one atomic statement.
+    retryDelivery: db.prepare<{ key: string; now: string }, DeliveryRow>(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = @now, sent_at = NULL, claimed_until = NULL
+       WHERE key = @key AND status = 'failed' RETURNING ${DELIVERY_COLUMNS}`,
+    ),
+    listDeliveries: db.prepare<{ status: string | null; subscriptionId: string | null; advisoryIds: string | null; limit: number }, DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries
        WHERE (@status IS NULL OR status = @status) AND (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
+         AND (@advisoryIds IS NULL OR advisory_id IN (SELECT value FROM json_each(@advisoryIds)))
        ORDER BY created_at, key LIMIT @limit`,
     ),
   };

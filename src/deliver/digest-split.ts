@@ -1,0 +1,100 @@
+// A digest of many alerts as chat messages, split so each message stays within the platform's
+// documented limits: Slack 50 blocks a message, 3,000 characters a section, 150 a header
+// (https://api.slack.com/reference/block-kit/blocks); Teams about 28 KB a message. Pure: the
+// digest scheduler decides which alerts go in; this only lays them out, each exactly once.
+import type { Alert } from './channel.js';
+import { alertView } from './render.js';
+import { SLACK_MAX_BLOCKS, SLACK_MAX_HEADER_TEXT, SLACK_MAX_SECTION_TEXT, type SlackBlock, type SlackMessage } from './slack/payload.js';
+import { escaperFor, mdLink, renderTeams, TEAMS_MAX_BYTES, type CardUnit, type TeamsFormat, type TeamsPayload } from './teams/cards.js';
+
+/** Matched item names listed per entry before "and N more". */
+const NAMES_SHOWN = 5;
+
+export interface DigestOptions {
+  /** Shown as the header of every message, e.g. "secwatch daily digest". */
+  readonly title?: string;
+}
+
+/** One alert's digest line, format-neutral and unescaped. */
+interface DigestEntry {
+  readonly severity: string;
+  readonly title: string;
+  readonly advisoryId: string;
+  readonly applyBy: string;
+  readonly matched: string;
+  readonly changes: string;
+  readonly url: string | null;
+}
+
+function entries(alerts: readonly Alert[], now: Date): DigestEntry[] {
+  return alerts.map((alert) => {
+    const v = alertView(alert, now);
+    const names = v.matches.map((m) => m.name);
+    const shown = names.slice(0, NAMES_SHOWN).join(', ');
+    return {
+      severity: v.severityLabel,
+      title: v.title,
+      advisoryId: v.advisoryId,
+      applyBy: v.applyByText,
+      matched: names.length === 0 ? 'no matched items' : `${names.length} matched: ${shown}${names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : ''}`,
+      changes: v.changes.join('; '),
+      url: v.url ?? v.remediation.url,
+    };
+  });
+}
+
+/**
+ * Slack: one header and one section per alert, at most 50 blocks a message, so 49 alerts each;
+ * every text clipped to its limit. Always a `text` fallback.
+ */
+export function splitSlackDigest(alerts: readonly Alert[], now: Date, options: DigestOptions = {}): SlackMessage[] {
+  const title = options.title ?? 'secwatch digest';
+  const perMessage = SLACK_MAX_BLOCKS - 1;
+  const all = entries(alerts, now);
+  const chunks: DigestEntry[][] = [];
+  for (let i = 0; i < all.length; i += perMessage) chunks.push(all.slice(i, i + perMessage));
+  return chunks.map((chunk, i) => {
+    const part = chunks.length > 1 ? ` (part ${i + 1}/${chunks.length})` : '';
+    const head = `${title}: ${all.length} advisor${all.length === 1 ? 'y' : 'ies'}`;
+    const blocks: SlackBlock[] = [
+      { type: 'header', text: { type: 'plain_text', text: `${clip(head, SLACK_MAX_HEADER_TEXT - part.length)}${part}` } },
+      ...chunk.map((e): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(slackEntry(e), SLACK_MAX_SECTION_TEXT) } })),
+    ];
+    return { text: `${head}${part}`, blocks };
+  });
+}
+
+function slackEntry(e: DigestEntry): string {
+  const title = slackEsc(e.title).replace(/\|/g, '¦');
+  const linked = e.url ? `<${e.url}|${title}>` : title;
+  const lines = [`*${slackEsc(e.severity)}* ${linked} (${slackEsc(e.advisoryId)})`, `*Apply by:* ${slackEsc(e.applyBy)} · ${slackEsc(e.matched)}`];
+  if (e.changes) lines.push(`_Changed: ${slackEsc(e.changes)}_`);
+  return lines.join('\n');
+}
+
+/** Teams: the alerts as compact text blocks, packed into as few cards as fit ~28 KB each. */
+export function splitTeamsDigest(
+  alerts: readonly Alert[],
+  now: Date,
+  format: TeamsFormat = 'adaptive',
+  options: DigestOptions & { readonly maxBytes?: number } = {},
+): TeamsPayload[] {
+  const esc = escaperFor(format);
+  const all = entries(alerts, now);
+  const title = `${options.title ?? 'secwatch digest'}: ${all.length} advisor${all.length === 1 ? 'y' : 'ies'}`;
+  const units: CardUnit[] = all.map((e) => {
+    const head = `**${esc(e.severity)}** ${e.url ? mdLink(e.title, e.url, esc) : esc(e.title)} (${esc(e.advisoryId)})`;
+    const rest = [`${esc('Apply by:')} ${esc(e.applyBy)}`, esc(e.matched), e.changes ? `_${esc(`Changed: ${e.changes}`)}_` : null].filter((x): x is string => x !== null);
+    // A blank line between lines: a paragraph break in both Adaptive Card and MessageCard Markdown.
+    return { type: 'text', md: [head, ...rest].join('\n\n') };
+  });
+  return renderTeams({ title, color: 'default', summary: title, units, link: null }, format, options.maxBytes ?? TEAMS_MAX_BYTES);
+}
+
+function slackEsc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,69 @@
+import { constants, gunzipSync } from 'node:zlib';
+
+// mbox archives (RFC 4155): messages separated by "From " lines. mboxrd writers quote every
+// body line matching /^>*From / with one more ">", mboxo writers only /^From /; reading undoes
+// that quoting. Archives as Mailman/pipermail and list servers publish them, possibly gzipped.
+
+export type MboxFormat = 'mboxrd' | 'mboxo';
+
+export interface MboxMessage {
+  /** 0-based position in the archive. */
+  readonly index: number;
+  /** Byte offset of the "From " line in the (decompressed) archive. */
+  readonly start: number;
+  /** Byte offset just past the message (and the blank line closing it). */
+  readonly end: number;
+  readonly fromLine: string;
+  /** The message as it was sent: separator line dropped, "From " quoting undone. */
+  readonly raw: Uint8Array;
+}
+
+/**
+ * A separator: "From " at the start of the archive or after an empty line, then a sender and a
+ * time of day (asctime "Sun Jan 29 20:21:37 2017", pipermail "leo at famulari.name  Sun …").
+ * Requiring both keeps an unquoted "From here on…" body line from splitting a message.
+ */
+const SEPARATOR = /(?:^|\n\r?\n)(From [^\n]*?\d{1,2}:\d{2}[^\n]*)\r?\n/g;
+
+/** True when the bytes look like an mbox archive (after any gzip). */
+export function looksLikeMbox(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 5)).toString('latin1') === 'From ';
+}
+
+/** Gzip is recognised by its magic bytes; a truncated stream gives what it holds, and says so. */
+export function gunzipIfNeeded(bytes: Uint8Array): { bytes: Uint8Array; problem?: string } {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return { bytes };
+  try {
+    return { bytes: new Uint8Array(gunzipSync(bytes)) };
+  } catch (err) {
+    const partial = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+    return { bytes: new Uint8Array(partial), problem: `gzip stream damaged or truncated (${(err as Error).message}); read ${partial.length} bytes of it` };
+  }
+}
+
+/** The messages of an mbox archive from byte `from` on (which must be at a separator). */
+export function splitMbox(archive: Uint8Array, options: { readonly format?: MboxFormat; readonly from?: number } = {}): MboxMessage[] {
+  const from = options.from ?? 0;
+  const text = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength).toString('latin1').slice(from);
+  const seps = [...text.matchAll(SEPARATOR)].map((m) => ({ at: m.index + (m[0].length - m[1]!.length - lineEndLength(m[0])), line: m[1]!, bodyAt: m.index + m[0].length }));
+  const unquote = options.format === 'mboxo' ? /^>(From )/gm : /^>(>*From )/gm;
+  return seps.map((s, i) => {
+    const next = seps[i + 1];
+    // The empty line before the next separator belongs to the archive format, not to the message.
+    const end = next ? next.at : text.length;
+    const closing = text.slice(0, end).endsWith('\r\n\r\n') ? 2 : text.slice(0, end).endsWith('\n\n') ? 1 : 0;
+    const stop = next ? end - Math.max(closing, 1) : end - closing;
+    const body = text.slice(s.bodyAt, Math.max(s.bodyAt, stop)).replace(unquote, '$1');
+    return {
+      index: i,
+      start: from + s.at,
+      end: from + (next ? next.at : text.length),
+      fromLine: s.line,
+      raw: new Uint8Array(Buffer.from(body, 'latin1')),
+    };
+  });
+}
+
+function lineEndLength(match: string): number {
+  return match.endsWith('\r\n') ? 2 : 1;
+}

@@ -1,0 +1,1 @@
+export { parseAdvance, parseAdvanceSync } from './to-advisory.js';

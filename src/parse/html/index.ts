@@ -1,0 +1,3 @@
+export { parseHtml, parseHtmlSync, isHtml } from './to-advisory.js';
+export { advisoryLinks } from './links.js';
+export type { FieldSpec, HtmlFieldsSpec, HtmlPageSpec, ProductRowsSpec } from './spec.js';

@@ -1,0 +1,1 @@
+export { createAdvanceSource } from './advance-source.js';

@@ -1,0 +1,81 @@
+// List page → advisory links → advisory pages, for sources whose publisher has no feed. Each page
+// is fetched with its own conditional GET (validators kept in the cursor), so a poll downloads
+// only pages that changed; a page that fails is reported by name and the others still count.
+import type { SourceConfig } from '../../config/schema.js';
+import { FetchError, describeError } from '../../errors.js';
+import type { RawDocument } from '../../model/raw-document.js';
+import type { GetResult, Validators } from '../../net/http-client.js';
+import { advisoryLinks } from '../../parse/html/index.js';
+import type { SourceState } from '../../store/store.js';
+import type { FetchResult, SourceContext } from '../source.js';
+
+/** Validators per advisory page URL, from the previous poll. */
+export interface PagesCursor {
+  readonly pages: Readonly<Record<string, Validators>>;
+}
+
+export interface LinkedPagesOptions {
+  readonly config: SourceConfig;
+  readonly links: string | undefined;
+  readonly maxPages: number;
+  readonly maxBytes: number;
+  readonly accept: string;
+}
+
+/** Fetch the list page and, when `links` is set, the advisory pages it links to. */
+export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | undefined, o: LinkedPagesOptions): Promise<FetchResult> {
+  const { config } = o;
+  const get = (url: string, validators: Validators | undefined): Promise<GetResult> =>
+    ctx.http.get(url, {
+      accept: o.accept,
+      maxBytes: o.maxBytes,
+      ...(validators ? { validators } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  const list = await get(config.url, state?.validators);
+  if (list.status === 'not-modified') return { status: 'not-modified', validators: list.validators, ...(state?.cursor ? { cursor: state.cursor } : {}) };
+  const doc = (url: string, body: Uint8Array, contentType: string | undefined): RawDocument => ({
+    sourceId: config.id,
+    sourceKind: config.kind,
+    url,
+    body,
+    fetchedAt: ctx.clock.now(),
+    ...(contentType ? { contentType } : {}),
+  });
+  if (!o.links) return { status: 'ok', validators: list.validators, documents: [doc(list.url, list.body, list.contentType)] };
+
+  const links = advisoryLinks(list.body, list.url, o.links, config.id);
+  // Links into the list page itself ("#CVE-2017-0003") mean the list page is the advisory page.
+  const pages = [...new Set(links.map((l) => l.split('#')[0]!))].slice(0, o.maxPages);
+  const previous = readCursor(state?.cursor);
+  const seen: Record<string, Validators> = {};
+  const documents: RawDocument[] = [];
+  const problems: string[] = [];
+  const errors: unknown[] = [];
+  for (const page of pages) {
+    if (page === list.url.split('#')[0]) {
+      documents.push(doc(list.url, list.body, list.contentType));
+      continue;
+    }
+    try {
+      const res = await get(page, previous.pages[page]);
+      seen[page] = res.validators;
+      if (res.status === 'ok') documents.push(doc(res.url, res.body, res.contentType));
+    } catch (err) {
+      if (!(err instanceof FetchError)) throw err;
+      errors.push(err);
+      problems.push(`${config.id}: ${page}: ${describeError(err)}`);
+      ctx.log.warn({ source: config.id, url: page, err: describeError(err) }, 'advisory page not fetched');
+    }
+  }
+  if (errors.length > 0 && errors.length === pages.length) throw errors[0];
+  const cursor: PagesCursor = { pages: seen };
+  if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: list.validators, cursor };
+  return { status: 'ok', validators: list.validators, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
+}
+
+function readCursor(value: unknown): PagesCursor {
+  const pages = typeof value === 'object' && value !== null ? (value as { pages?: unknown }).pages : undefined;
+  if (typeof pages !== 'object' || pages === null) return { pages: {} };
+  return { pages: pages as Record<string, Validators> };
+}
