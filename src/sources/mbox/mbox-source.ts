@@ -1,8 +1,6 @@
 // Mailing-list archives (DESIGN.md `mbox`): an mbox or mbox.gz over http(s) or file: (Mailman /
 // pipermail monthly archives, Debian list archives), or a Maildir folder. Each new message is one
 // document (message/rfc822); the verify stage checks its signatures and the mbox parser reads it.
-import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { SourceConfig } from '../../config/schema.js';
 import { gunzipIfNeeded, splitMbox, type MboxFormat } from '../../mail/mbox.js';
 import type { RawDocument } from '../../model/raw-document.js';
@@ -11,6 +9,7 @@ import type { FetchResult, Source, SourceContext } from '../source.js';
 import { readMboxCursor, remember, type MboxCursor } from './cursor.js';
 import { fetchMaildir } from './maildir.js';
 import { messageIdOf, messageKey } from '../../mail/message-id.js';
+import { folderOf } from '../local-folder.js';
 
 /**
  * Incremental: the cursor keeps the offset of the last message read and a hash of the archive up
@@ -90,13 +89,3 @@ export function createMboxSource(config: SourceConfig, defaults: { readonly maxB
   }
 }
 
-/** The folder path when `url` is a file: URL naming a directory (a Maildir); undefined otherwise. */
-async function folderOf(url: string): Promise<string | undefined> {
-  if (!url.startsWith('file:')) return undefined;
-  try {
-    const path = fileURLToPath(url);
-    return (await stat(path)).isDirectory() ? path : undefined;
-  } catch {
-    return undefined; // the HTTP client reports a missing file with its own error
-  }
-}

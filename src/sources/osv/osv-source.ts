@@ -1,15 +1,16 @@
 // OSV records (https://ossf.github.io/osv-schema/): one JSON document or a zip of records (osv.dev's
 // `<ecosystem>/all.zip`) over http(s)/file, or a file: folder of *.json records such as a checkout
 // of github/advisory-database or golang/vulndb.
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { SourceConfig } from '../../config/schema.js';
 import { FetchError, describeError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import { isZip } from '../../util/zip.js';
 import type { FetchResult, Source, SourceContext } from '../source.js';
 import { zipDocuments, type ZipEntryHashes } from './zip-archive.js';
+import { folderOf } from '../local-folder.js';
 
 /**
  * Folder sources remember each file's validator (size + mtime), so a poll reads only what changed;
@@ -82,17 +83,6 @@ export function createOsvSource(config: SourceConfig, defaults: { readonly maxBy
 
   function document(url: string, body: Uint8Array, ctx: SourceContext, contentType: string | undefined): RawDocument {
     return { sourceId: config.id, sourceKind: config.kind, url, body, fetchedAt: ctx.clock.now(), ...(contentType ? { contentType } : {}) };
-  }
-}
-
-/** The folder path when `url` is a file: URL naming a directory; undefined otherwise. */
-async function folderOf(url: string): Promise<string | undefined> {
-  if (!url.startsWith('file:')) return undefined;
-  try {
-    const path = fileURLToPath(url);
-    return (await stat(path)).isDirectory() ? path : undefined;
-  } catch {
-    return undefined; // the HTTP client reports a missing file with its own error
   }
 }
 
