@@ -2,23 +2,10 @@
 // whose `links` lead to them; fetched like html pages, read by src/parse/advance/.
 import type { SourceConfig } from '../../config/schema.js';
 import type { Source } from '../source.js';
-import { fetchLinkedPages } from '../html/linked-pages.js';
+import { createLinkedPagesSource } from '../html/linked-pages.js';
 
 const ACCEPT = 'text/markdown, text/plain;q=0.9, message/rfc822;q=0.8, text/html;q=0.5, */*;q=0.3';
 
 export function createAdvanceSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
-  const listing = config.kind === 'advance' ? config : undefined;
-  return {
-    id: config.id,
-    kind: config.kind,
-    config,
-    fetch: (ctx, state) =>
-      fetchLinkedPages(ctx, state, {
-        config,
-        links: listing?.links,
-        maxPages: listing?.maxPages ?? 50,
-        maxBytes: config.maxBytes ?? defaults.maxBytes,
-        accept: ACCEPT,
-      }),
-  };
+  return createLinkedPagesSource(config, defaults, ACCEPT);
 }

@@ -3,25 +3,12 @@
 import type { SourceConfig } from '../../config/schema.js';
 import type { HtmlPageSpec } from '../../parse/html/index.js';
 import type { Source } from '../source.js';
-import { fetchLinkedPages } from './linked-pages.js';
+import { createLinkedPagesSource } from './linked-pages.js';
 
 const ACCEPT = 'text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5';
 
 export function createHtmlSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
-  const listing = config.kind === 'html' || config.kind === 'advance' ? config : undefined;
-  return {
-    id: config.id,
-    kind: config.kind,
-    config,
-    fetch: (ctx, state) =>
-      fetchLinkedPages(ctx, state, {
-        config,
-        links: listing?.links,
-        maxPages: listing?.maxPages ?? 50,
-        maxBytes: config.maxBytes ?? defaults.maxBytes,
-        accept: ACCEPT,
-      }),
-  };
+  return createLinkedPagesSource(config, defaults, ACCEPT);
 }
 
 /** What the html parser needs from an html source's config. */

@@ -7,7 +7,7 @@ import type { RawDocument } from '../../model/raw-document.js';
 import type { GetResult, Validators } from '../../net/http-client.js';
 import { advisoryLinks } from '../../parse/html/index.js';
 import type { SourceState } from '../../store/store.js';
-import type { FetchResult, SourceContext } from '../source.js';
+import type { FetchResult, Source, SourceContext } from '../source.js';
 
 /** Validators per advisory page URL, from the previous poll. */
 export interface PagesCursor {
@@ -78,4 +78,25 @@ function readCursor(value: unknown): PagesCursor {
   const pages = typeof value === 'object' && value !== null ? (value as { pages?: unknown }).pages : undefined;
   if (typeof pages !== 'object' || pages === null) return { pages: {} };
   return { pages: pages as Record<string, Validators> };
+}
+
+/**
+ * A source that fetches a page, or a list page and the pages it links to: the html and advance
+ * kinds differ only in what they ask the server for (`accept`) and in the parser that reads them.
+ */
+export function createLinkedPagesSource(config: SourceConfig, defaults: { readonly maxBytes: number }, accept: string): Source {
+  const listing = config.kind === 'html' || config.kind === 'advance' ? config : undefined;
+  return {
+    id: config.id,
+    kind: config.kind,
+    config,
+    fetch: (ctx, state) =>
+      fetchLinkedPages(ctx, state, {
+        config,
+        links: listing?.links,
+        maxPages: listing?.maxPages ?? 50,
+        maxBytes: config.maxBytes ?? defaults.maxBytes,
+        accept,
+      }),
+  };
 }
