@@ -16,4 +16,6 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },
+  // The web page's optional browser script: plain ES5 for any browser, outside the TS project.
+  { files: ['templates/web/*.js'], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: { document: 'readonly', window: 'readonly' } } },
 );

@@ -1,7 +1,9 @@
 // Throughput of ingest + match + deliver: the inline runner beside 1, 2 and 4 `secwatch worker`
 // processes (BullMQ on the local Redis, PostgreSQL store). The load is the real KEV catalog
 // (1,404 entries) plus the Debian feed, with a subscription to every KEV entry: ~1,430 webhook
-// deliveries to a receiver on 127.0.0.1. Run: `npm run build && node --import tsx bench/scale-out.ts`.
+// deliveries to a receiver on 127.0.0.1. Run: `npm run build && npm run bench -- scale-out` (the
+// workers are the compiled CLI, so a stale dist/ measures old code).
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createApp } from '../src/app.js';
 import { runCycle } from '../src/pipeline/cycle.js';
@@ -11,24 +13,28 @@ import { silentLogger } from '../src/util/logger.js';
 import { pgSchemas } from '../test/helpers/postgres.js';
 import { obliterateAll, queuesIdle, REDIS_TEST_URL, runnerConfig, startReceiver, testPrefix, waitFor, writeRunnerConfig } from '../test/helpers/runner-fixture.js';
 import { startWorkerProcess } from '../test/helpers/worker-process.js';
+import type { Benchmark, BenchRow } from './lib/benchmark.js';
 
-const schemas = pgSchemas('bench');
-const rows: string[] = [];
+interface Measured {
+  readonly label: string;
+  readonly sent: number;
+  readonly received: number;
+  readonly ms: number;
+}
 
-async function inline(storeUrl: string, label: string): Promise<void> {
+async function inline(storeUrl: string, label: string): Promise<Measured> {
   const hook = await startReceiver();
   const app = await createApp(runnerConfig({ hookUrl: hook.url, storeUrl, wide: true }), { log: silentLogger });
   const t0 = performance.now();
   const summary = await runCycle(app);
   const ms = performance.now() - t0;
-  report(label, summary.deliveries.sent, hook.ids().length, ms);
   await app.close();
   await hook.close();
+  return { label, sent: summary.deliveries.sent, received: hook.ids().length, ms };
 }
 
-async function workers(n: number): Promise<void> {
+async function workers(storeUrl: string, n: number): Promise<Measured> {
   const hook = await startReceiver();
-  const storeUrl = schemas.url();
   const prefix = testPrefix('bench');
   const store = await openStore(storeUrl);
   const configFile = writeRunnerConfig({ hookUrl: hook.url, storeUrl, wide: true, prefix });
@@ -36,36 +42,56 @@ async function workers(n: number): Promise<void> {
   // Start the clock when the first worker starts: process start-up is part of the cost.
   const t0 = performance.now();
   const procs = Array.from({ length: n }, () => startWorkerProcess(configFile, REDIS_TEST_URL, ['--concurrency', '8']));
-  await waitFor('all deliveries sent', async () => {
-    const kev = await store.getSourceState('cisa-kev');
-    if (kev?.lastSuccessAt === undefined) return false;
-    const open = await store.listDeliveries({ status: 'pending', limit: 1 });
-    // Stages run as separate jobs: the poll is done long before match has recorded every delivery.
-    return open.length === 0 && (await store.listDeliveries({ status: 'retry', limit: 1 })).length === 0 && (await queuesIdle(queues));
-  }, 600_000);
-  const ms = performance.now() - t0;
-  const sent = (await store.listDeliveries({ status: 'sent' })).length;
-  report(`bullmq, ${n} worker process${n > 1 ? 'es' : ''} (PostgreSQL)`, sent, hook.ids().length, ms);
-  await Promise.all(procs.map((p) => p.stop()));
-  await obliterateAll(queues);
-  await queues.close();
-  await store.close();
-  await hook.close();
+  try {
+    await waitFor('all deliveries sent', async () => {
+      const kev = await store.getSourceState('cisa-kev');
+      if (kev?.lastSuccessAt === undefined) return false;
+      const open = await store.listDeliveries({ status: 'pending', limit: 1 });
+      // Stages run as separate jobs: the poll is done long before match has recorded every delivery.
+      return open.length === 0 && (await store.listDeliveries({ status: 'retry', limit: 1 })).length === 0 && (await queuesIdle(queues));
+    }, 600_000);
+    const ms = performance.now() - t0;
+    const sent = (await store.listDeliveries({ status: 'sent' })).length;
+    return { label: `bullmq, ${n} worker process${n > 1 ? 'es' : ''} (PostgreSQL)`, sent, received: hook.ids().length, ms };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await obliterateAll(queues);
+    await queues.close();
+    await store.close();
+    await hook.close();
+  }
 }
 
-function report(label: string, sent: number, received: number, ms: number): void {
-  const line = `| ${label} | ${sent} | ${received} | ${(ms / 1000).toFixed(1)} s | ${Math.round((sent * 1000) / ms)} |`;
-  rows.push(line);
-  process.stderr.write(line + '\n');
+function row(m: Measured, baseline: Measured | null): BenchRow {
+  return {
+    case: m.label,
+    baseline: baseline ? { name: baseline.label, value: baseline.ms / 1000, unit: 's' } : null,
+    ours: { value: m.ms / 1000, unit: 's' },
+    ratio: baseline ? m.ms / baseline.ms : null,
+    target: null,
+    met: null,
+    notes: [`${m.sent} sent, ${m.received} received (${m.sent === m.received ? 'exactly once' : 'MISMATCH'}), ${Math.round((m.sent * 1000) / m.ms)} deliveries/s`],
+  };
 }
 
-try {
-  await inline('sqlite::memory:', 'inline (SQLite in memory)');
-  await inline(schemas.url(), 'inline (PostgreSQL)');
-  for (const n of [1, 2, 4]) await workers(n);
-} finally {
-  await schemas.dropAll();
-}
-process.stdout.write(
-  [`${cpus().length} CPU(s), Node ${process.version}`, '', '| runner | deliveries sent | received | wall time | deliveries/s |', '|---|---|---|---|---|', ...rows].join('\n') + '\n',
-);
+const scaleOut: Benchmark = {
+  name: 'scale-out',
+  describe: `ingest + match + deliver of KEV + Debian (~1,583 webhooks): inline vs BullMQ workers; ${cpus().length} CPU(s); one run each`,
+  async run() {
+    if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
+      throw new Error('scale-out needs the compiled CLI for its worker processes: run `npm run build` first');
+    }
+    const schemas = pgSchemas('bench');
+    try {
+      const sqlite = await inline('sqlite::memory:', 'inline (SQLite in memory)');
+      const pg = await inline(schemas.url(), 'inline (PostgreSQL)');
+      const rows = [row(sqlite, null), row(pg, sqlite)];
+      for (const n of [1, 2, 4]) rows.push(row(await workers(schemas.url(), n), pg));
+      return rows;
+    } finally {
+      await schemas.dropAll();
+    }
+  },
+};
+
+export default scaleOut;

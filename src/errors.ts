@@ -107,8 +107,16 @@ export class StoreError extends AppError {
   }
 }
 
-/** Short, single-line description of any thrown value, safe for logs (no stack, no secrets we add). */
+/**
+ * Short, single-line description of any thrown value, safe for logs: no stack, and no password
+ * from a URL's userinfo (a driver's error may repeat the connection URL it was given).
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.replace(/\s+/g, ' ').trim();
-  return String(err);
+  const text = err instanceof Error ? err.message.replace(/\s+/g, ' ').trim() : String(err);
+  return scrubUserinfo(text);
+}
+
+/** `scheme://user:password@host` → `scheme://user:[redacted]@host`, anywhere in a text. */
+export function scrubUserinfo(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):[^\s/?#@]*@/gi, '$1:[redacted]@');
 }

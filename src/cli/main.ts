@@ -1,19 +1,19 @@
 import { Command, Option } from 'commander';
 import { AppError, describeError } from '../errors.js';
-import { DELIVERY_STATUSES, deliveriesCommand, type DeliveriesCommandOptions } from './commands/deliveries.js';
-import { feedCommand } from './commands/feed.js';
-import { addInventoryCommands } from './commands/inventory.js';
-import { matchCommand, type MatchCommandOptions } from './commands/match.js';
-import { parseCommand } from './commands/parse.js';
-import { quarantineCommand, type QuarantineCommandOptions } from './commands/quarantine.js';
-import { runCommand } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand, type StatusCommandOptions } from './commands/status.js';
-import { workerCommand, type WorkerCommandOptions } from './commands/worker.js';
-import { verifyCommand, type VerifyCommandOptions } from './commands/verify.js';
+import type { DeliveriesCommandOptions } from './commands/deliveries.js';
+import { DELIVERY_STATUSES } from './commands/delivery-statuses.js';
+import { addInventoryCommands } from './commands/inventory-commands.js';
+import type { MatchCommandOptions } from './commands/match.js';
+import type { QuarantineCommandOptions } from './commands/quarantine.js';
+import type { StatusCommandOptions } from './commands/status.js';
+import type { WorkerCommandOptions } from './commands/worker.js';
+import type { VerifyCommandOptions } from './commands/verify.js';
 import { CliFailure } from './failure.js';
 
 // argv → command. The only place that calls process.exit; every error becomes one line on stderr.
+// Each command's module is imported when that command runs, not before: together they load the
+// store drivers, BullMQ, fastify, openpgp… and `secwatch --help` took ~12× `node -e 0` when all
+// were imported up front (bench/cold-start.ts, bench/RESULTS.md).
 
 const program = new Command()
   .name('secwatch')
@@ -27,13 +27,13 @@ program
   .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
   .option('--once', 'run one cycle, write the feed, print a summary and exit')
   .option('--json', 'print the summary as JSON (with --once)')
-  .action(async (opts: { config?: string; once?: boolean; json?: boolean }) => finish(await runCommand(opts)));
+  .action(async (opts: { config?: string; once?: boolean; json?: boolean }) => finish(await (await import('./commands/run.js')).runCommand(opts)));
 
 program
   .command('serve')
   .description('long-running service: the scheduler loop plus the HTTP API, feeds and metrics (http.host/http.port)')
   .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-  .action(async (opts: { config?: string }) => finish(await serveCommand(opts)));
+  .action(async (opts: { config?: string }) => finish(await (await import('./commands/serve.js')).serveCommand(opts)));
 
 program
   .command('parse')
@@ -45,7 +45,7 @@ program
   .option('--vendor <name>', 'vendor the feed speaks for (rss)')
   .option('--keys <paths...>', 'check the signature (FILE.asc, FILE.sha256/.sha512) with these key files or folders')
   .action(async (file: string, opts: { format: 'auto' | 'kev' | 'rss' | 'cvrf' | 'osv' | 'csaf' | 'html' | 'advance' | 'mbox'; sourceId?: string; vendor?: string; keys?: string[]; config?: string }) =>
-    finish(await parseCommand(file, opts)),
+    finish(await (await import('./commands/parse.js')).parseCommand(file, opts)),
   );
 
 program
@@ -54,7 +54,7 @@ program
   .option('-c, --config <file>', 'config file')
   .option('--source <id>', 'only items from this source')
   .option('--subscription <id>', "one subscription's items (as its personal feed /feeds/{token}.json)")
-  .action(async (opts: { config?: string; source?: string; subscription?: string }) => finish(await feedCommand(opts)));
+  .action(async (opts: { config?: string; source?: string; subscription?: string }) => finish(await (await import('./commands/feed.js')).feedCommand(opts)));
 
 program
   .command('worker')
@@ -65,7 +65,7 @@ program
   .option('--no-schedule', 'do not (re)declare the sources\' job schedulers on start')
   .option('--poll-now', 'queue one poll of every source at start')
   .option('--lock-duration <duration>', 'how long a job stays locked to this worker without renewal (default 30s)')
-  .action(async (opts: WorkerCommandOptions) => finish(await workerCommand(opts)));
+  .action(async (opts: WorkerCommandOptions) => finish(await (await import('./commands/worker.js')).workerCommand(opts)));
 
 program
   .command('status')
@@ -73,7 +73,7 @@ program
   .option('-c, --config <file>', 'config file')
   .option('--json', 'print the status as JSON')
   .option('--retry-failed', 'move every failed job back to waiting first')
-  .action(async (opts: StatusCommandOptions) => finish(await statusCommand(opts)));
+  .action(async (opts: StatusCommandOptions) => finish(await (await import('./commands/status.js')).statusCommand(opts)));
 
 program
   .command('deliveries')
@@ -82,7 +82,7 @@ program
   .addOption(new Option('--status <status>', 'only deliveries in this state').choices(DELIVERY_STATUSES))
   .option('--limit <n>', 'at most this many')
   .option('--retry <key>', 'retry this failed delivery (attempts and last error are kept) and print it')
-  .action(async (opts: DeliveriesCommandOptions) => finish(await deliveriesCommand(opts)));
+  .action(async (opts: DeliveriesCommandOptions) => finish(await (await import('./commands/deliveries.js')).deliveriesCommand(opts)));
 
 program
   .command('verify')
@@ -91,7 +91,7 @@ program
   .option('--signature <file>', 'detached signature (default FILE.asc when it exists)')
   .option('--keys <paths...>', 'public key files or folders of *.asc to trust')
   .option('--hashes', 'also check FILE.sha256 and FILE.sha512')
-  .action(async (file: string, opts: VerifyCommandOptions) => finish(await verifyCommand(file, opts)));
+  .action(async (file: string, opts: VerifyCommandOptions) => finish(await (await import('./commands/verify.js')).verifyCommand(file, opts)));
 
 program
   .command('quarantine')
@@ -99,7 +99,7 @@ program
   .option('-c, --config <file>', 'config file')
   .option('--source <id>', 'only this source')
   .option('--json', 'print the entries as JSON')
-  .action(async (opts: QuarantineCommandOptions) => finish(await quarantineCommand(opts)));
+  .action(async (opts: QuarantineCommandOptions) => finish(await (await import('./commands/quarantine.js')).quarantineCommand(opts)));
 
 program
   .command('match')
@@ -107,7 +107,7 @@ program
   .requiredOption('--inventory <file>', 'inventory YAML file')
   .option('-c, --config <file>', 'take aliases, matching.keywords and the apply-by policy from this config')
   .argument('[advisories]', 'JSON lines file, or - for stdin (default)')
-  .action(async (file: string | undefined, opts: MatchCommandOptions) => finish(await matchCommand(file, opts)));
+  .action(async (file: string | undefined, opts: MatchCommandOptions) => finish(await (await import('./commands/match.js')).matchCommand(file, opts)));
 
 addInventoryCommands(program, finish);
 

@@ -37,6 +37,8 @@ export interface Config extends Omit<ParsedConfig, 'subscriptions'> {
   readonly dkim: DkimKey | undefined;
   /** Bearer token for the HTTP API's management routes: from SECWATCH_ADMIN_TOKEN only. */
   readonly adminToken: string | undefined;
+  /** HMAC key of the signed acknowledgement links in alerts (src/remind/ack-link.ts): from SECWATCH_LINK_SECRET only. */
+  readonly linkSecret: string | undefined;
   /** Redis for the BullMQ runner (may hold a password): from REDIS_URL (or SECWATCH_REDIS_URL) only. */
   readonly redisUrl: string | undefined;
   /** The runner in force: `runner.kind`, else bullmq when a Redis URL is set, else inline. */
@@ -89,6 +91,7 @@ export function resolveConfig(raw: unknown, opts: { file?: string; env?: Env; ba
     smtpUrl: env.SECWATCH_SMTP_URL,
     dkim: resolveDkim(parsed.email.dkim, env, label),
     adminToken: env.SECWATCH_ADMIN_TOKEN,
+    linkSecret: linkSecret(env, label),
     redisUrl: env.SECWATCH_REDIS_URL ?? env.REDIS_URL,
     runnerKind: parsed.runner.kind ?? (env.SECWATCH_REDIS_URL ?? env.REDIS_URL ? 'bullmq' : 'inline'),
     paths: {
@@ -118,6 +121,14 @@ function resolveSubscription(s: SubscriptionConfig, index: number, env: Env, lab
   const targetUrl = s.url ?? env[s.urlEnv ?? ''];
   if (!targetUrl) throw new ConfigError(`${at}.urlEnv`, `${label}: ${at}.urlEnv: environment variable ${s.urlEnv ?? ''} is not set`);
   return { ...s, targetUrl, secret, secrets };
+}
+
+/** SECWATCH_LINK_SECRET, when set, must be long enough to be a key (32+ characters, e.g. `openssl rand -hex 32`). */
+function linkSecret(env: Env, label: string): string | undefined {
+  const secret = env.SECWATCH_LINK_SECRET;
+  if (secret === undefined || secret === '') return undefined;
+  if (secret.length < 32) throw new ConfigError('SECWATCH_LINK_SECRET', `${label}: SECWATCH_LINK_SECRET is too short: give at least 32 characters (e.g. openssl rand -hex 32)`);
+  return secret;
 }
 
 /** `file:samples/kev.json` (relative) → an absolute file:// URL against the config's folder. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../model/severity.js';
+import { DIGEST_BYPASS, DIGEST_EVERY } from '../model/subscription.js';
+import { isTimeZone, isWallTime } from '../deliver/digest/window.js';
 import { parseByteSize, parseDuration } from './duration.js';
 import { parseRate } from './rate.js';
 import { advanceSourceFields, htmlSourceFields } from './page-sources.js';
@@ -38,6 +40,11 @@ const byteSize = z
     return n;
   });
 
+/** osv.dev's largest all.zip (npm) holds a few hundred thousand records: one poll of it must pass. */
+export const DEFAULT_MAX_DOCUMENTS_PER_POLL = 500_000;
+/** The KEV catalog, the largest single document, announces ~1,500; a zip parsed whole by `secwatch parse` more. */
+export const DEFAULT_MAX_ITEMS_PER_DOCUMENT = 100_000;
+
 const sourceUrl = z.string().refine((u) => /^(https?|file):/i.test(u), {
   message: 'must be an http(s):// or file: URL',
 });
@@ -51,6 +58,10 @@ const sourceBase = {
   enabled: z.boolean().default(true),
   /** Per-source override of fetch.maxBytes (a KEV catalog is over 1 MB, an RSS feed rarely). */
   maxBytes: byteSize.optional(),
+  /** Per-source override of fetch.timeout (a slow vendor site, a large archive). */
+  timeout: duration.optional(),
+  /** Per-source override of fetch.maxDocumentsPerPoll (csaf: the rest follow on the next polls; others: the poll is refused). */
+  maxDocuments: z.number().int().positive().optional(),
 };
 
 /** What happens to a document that does not verify (README "Verification and CSAF"). */
@@ -99,8 +110,7 @@ export const sourceSchema = z.discriminatedUnion('kind', [
       keys: z.array(pinnedKey).optional(),
       /** Documents last updated before this day ("2025-01-01") are never fetched (a large provider's history). */
       since: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a day such as 2025-01-01').optional(),
-      /** At most this many documents per poll, newest first; the rest follow on the next polls. */
-      maxDocuments: z.number().int().positive().optional(),
+      // maxDocuments (sourceBase): for csaf, newest first, and the rest follow on the next polls.
     })
     .strict(),
   /** Pages without a feed, read with selectors (src/config/page-sources.ts). */
@@ -159,8 +169,23 @@ const emailSubscription = z
   })
   .strict();
 
+/** Immediate (default) or a digest per window; src/deliver/digest/. */
+export const deliverySchedule = z
+  .object({
+    mode: z.enum(['immediate', 'digest']),
+    every: z.enum(DIGEST_EVERY).default('daily'),
+    /** Daily: the local time the digest goes out; hourly: its minute. */
+    at: z.string().refine(isWallTime, 'must be HH:MM (24-hour clock)').optional(),
+    /** IANA time zone of `at`, e.g. "Europe/Berlin"; UTC when absent. */
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"').optional(),
+  })
+  .strict();
+
 const subscriptionFilters = {
   id,
+  delivery: deliverySchedule.optional(),
+  /** What skips a digest and goes out at once; ["critical", "kev"] when absent, [] holds everything. */
+  bypassDigest: z.array(z.enum(DIGEST_BYPASS)).optional(),
   minSeverity: z.enum(SEVERITIES).default('important'),
   /** Only advisories that match the inventory (true) or everything over the floor (false). */
   matchedOnly: z.boolean().default(true),
@@ -168,6 +193,8 @@ const subscriptionFilters = {
   sources: z.array(id).optional(),
   /** Send rate to this subscription's endpoint, e.g. "1/s" or "30/1m"; default per channel kind (runner.rateLimits). */
   rateLimit: rateLimit.optional(),
+  /** Apply-by reminders this many whole days before the date ("0d" = on the day); default ["3d", "0d"]; [] = none (src/remind/). */
+  remindBefore: z.array(z.string().regex(/^\d{1,3}d$/, 'must be whole days such as "3d" or "0d"')).max(10).optional(),
 };
 
 export const subscriptionSchema = z
@@ -199,9 +226,20 @@ export const configSchema = z
         maxBytes: byteSize.default(20 * 1024 * 1024),
         maxRedirects: z.number().int().min(0).max(20).default(5),
         userAgent: z.string().default('secwatch/0.1 (+https://github.com/secwatch/secwatch)'),
+        /** Most documents one poll may yield (OSV folder/zip entries, CVRF months, mbox messages, linked pages); README "Limits". */
+        maxDocumentsPerPoll: z.number().int().positive().default(DEFAULT_MAX_DOCUMENTS_PER_POLL),
+        /** Most advisories one document may announce; a document over it is refused by name. */
+        maxItemsPerDocument: z.number().int().positive().default(DEFAULT_MAX_ITEMS_PER_DOCUMENT),
       })
       .strict()
-      .default({ timeout: 30_000, maxBytes: 20 * 1024 * 1024, maxRedirects: 5, userAgent: 'secwatch/0.1' }),
+      .default({
+        timeout: 30_000,
+        maxBytes: 20 * 1024 * 1024,
+        maxRedirects: 5,
+        userAgent: 'secwatch/0.1',
+        maxDocumentsPerPoll: DEFAULT_MAX_DOCUMENTS_PER_POLL,
+        maxItemsPerDocument: DEFAULT_MAX_ITEMS_PER_DOCUMENT,
+      }),
     runner: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(4),
@@ -215,6 +253,8 @@ export const configSchema = z
         claimLease: duration.optional(),
         /** Per-endpoint send rate by channel kind, e.g. { slack: 1/s, teams: 4/s } (those two are the defaults). */
         rateLimits: z.partialRecord(z.enum(['webhook', 'email', 'slack', 'teams']), rateLimit).optional(),
+        /** How often due reminders are looked for (src/remind/): the inline loop and the BullMQ `remind` scheduler; default 15m. */
+        remindEvery: duration.optional(),
       })
       .strict()
       .default({ concurrency: 4, prefix: 'secwatch', deliveriesPerSecond: 0 }),

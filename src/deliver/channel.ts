@@ -1,4 +1,5 @@
 import type { Advisory } from '../model/advisory.js';
+import type { Digest } from './digest/digest.js';
 import type { MaterialChange } from '../model/changes.js';
 import type { Match } from '../model/match.js';
 import type { HttpClient } from '../net/http-client.js';
@@ -25,6 +26,29 @@ export interface Alert {
   readonly changes?: readonly MaterialChange[];
   /** Advance notices: "expect a HIGH fix for Node.js 22.x on 2026-07-27", one per release line. */
   readonly planning?: readonly string[];
+  /** Set on an apply-by or planned-day reminder (src/remind/): every channel says it is one. */
+  readonly reminder?: AlertReminder;
+  /** Signed "Mark applied" / "Not applicable" links per matched item, added when sent (src/remind/ack-link.ts). */
+  readonly ackLinks?: readonly AckLinks[];
+}
+
+/** What a reminder is about: `before` the apply-by day, `due-today`, `overdue` (once), or an advance notice's `planned-day`. */
+export interface AlertReminder {
+  readonly kind: 'before' | 'due-today' | 'overdue' | 'planned-day';
+  /** The apply-by day (or the planned release day), YYYY-MM-DD. */
+  readonly date: string;
+  /** Whole days from today (UTC) to `date`: negative once overdue. */
+  readonly daysLeft: number;
+  /** The sentence channels show: "Reminder: apply by 2026-12-01 — 3 days left". */
+  readonly text: string;
+}
+
+/** The acknowledgement links of one matched item: each URL carries its own signature and expiry. */
+export interface AckLinks {
+  readonly itemName: string;
+  readonly itemCollection: string;
+  readonly applied: string;
+  readonly notApplicable: string;
 }
 
 export interface DeliveryContext {
@@ -32,6 +56,14 @@ export interface DeliveryContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly signal?: AbortSignal;
+  /** A message sent in parts (split Slack/Teams, digests): what a receiver already accepted, and how to record more. */
+  readonly parts?: PartProgress;
+}
+
+/** Parts before `sent` were accepted on an earlier attempt and are skipped; `accepted(n)` records each new one. */
+export interface PartProgress {
+  readonly sent: number;
+  accepted(partsSent: number): Promise<void>;
 }
 
 /** Expected outcomes are values: a channel throws only for the unexpected. */
@@ -43,5 +75,7 @@ export type DeliveryResult =
 export interface Channel {
   readonly kind: ChannelKind;
   send(alert: Alert, ctx: DeliveryContext): Promise<DeliveryResult>;
+  /** Many alerts of one digest window as one message (or its parts); src/deliver/digest/. */
+  sendDigest?(digest: Digest, ctx: DeliveryContext): Promise<DeliveryResult>;
   close?(): Promise<void>;
 }

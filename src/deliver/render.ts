@@ -21,6 +21,8 @@ export interface AlertView {
   readonly severityColor: string;
   readonly severityWhy: string;
   readonly changeText: string;
+  /** A reminder's sentence ("Reminder: apply by 2026-12-01 — 3 days left"); null for an alert. */
+  readonly reminderText: string | null;
   /** Advance notices: "expect a HIGH fix for Node.js 22.x on 2026-07-27" lines; empty otherwise. */
   readonly planningLines: readonly string[];
   /** For a revision, each material change in words ("severity raised from moderate to critical"). */
@@ -58,19 +60,35 @@ interface MatchView {
   readonly reason: string;
   readonly applyByText: string;
   readonly applyByRule: string;
+  /** Signed acknowledgement links (alert.ackLinks) for this item; null when the alert carries none. */
+  readonly ackApplied: string | null;
+  readonly ackNotApplicable: string | null;
 }
 
 /** `[CRITICAL] Exchange: <title> — apply by 2025-09-15`: one line, at most ~200 chars, the date always kept. */
 export function alertSubject(alert: Alert, now?: Date): string {
   const a = alert.advisory;
   const product = alert.matches[0]?.item.name;
-  const prefix = `[${a.severity.toUpperCase()}] ${product ? `${clip(oneLine(product), 60)}: ` : ''}`;
+  const prefix = `${alert.reminder ? 'Reminder: ' : ''}[${a.severity.toUpperCase()}] ${product ? `${clip(oneLine(product), 60)}: ` : ''}`;
+  if (alert.reminder) return reminderSubject(alert, prefix);
   const overdue = alert.applyBy && now && daysOverdue(alert.applyBy, now) > 0 ? ' (OVERDUE)' : '';
   const changed = alert.changes?.length ? ` — ${clip(describeChanges(alert.changes), 90)}` : '';
   // An open advance notice has nothing to apply yet: its subject says when the release is due.
   const planned = a.kind === 'advance-notice' && a.plannedRelease && !a.closedBy ? `release expected ${oneLine(a.plannedRelease.date)}` : undefined;
   const suffix = `${changed} — ${alert.applyBy ? `apply by ${oneLine(alert.applyBy)}${overdue}` : (planned ?? 'no deadline')}`;
   return `${prefix}${clip(oneLine(a.title) || a.id, SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
+}
+
+/** "Reminder: [HIGH] item: <title> — apply by 2026-12-01, 3 days left" (or due today / OVERDUE / expected today). */
+function reminderSubject(alert: Alert, prefix: string): string {
+  const r = alert.reminder!;
+  const suffix =
+    r.kind === 'planned-day'
+      ? ` — ${oneLine(r.text.replace(/^Reminder: /, ''))}`
+      : r.kind === 'overdue'
+        ? ` — OVERDUE: apply-by date ${r.date} passed`
+        : ` — apply by ${r.date}, ${r.daysLeft === 0 ? 'due today' : `${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'} left`}`;
+  return `${prefix}${clip(oneLine(alert.advisory.title) || alert.advisory.id, Math.max(20, SUBJECT_MAX - prefix.length - suffix.length))}${suffix}`;
 }
 
 /** Plain-text body: what a person needs at 2 a.m., readable in any mail client or pager. */
@@ -99,6 +117,7 @@ export function alertView(alert: Alert, now?: Date): AlertView {
     severityColor: SEVERITY_COLOR[a.severity],
     severityWhy: severityWhy(a),
     changeText: changeText(alert),
+    reminderText: alert.reminder?.text ?? null,
     planningLines: [...(alert.planning ?? [])],
     changes: (alert.changes ?? []).map(describeChange),
     title: a.title,
@@ -123,13 +142,20 @@ export function alertView(alert: Alert, now?: Date): AlertView {
       reason: m.reason,
       applyByText: applyByText(m.applyBy, now),
       applyByRule: m.applyByRule,
+      ...ackLinksOf(alert, m.item.collection, m.item.name),
     })),
     remediation: { ...remediation, none: Object.values(remediation).every((v) => v === null) },
   };
 }
 
+function ackLinksOf(alert: Alert, collection: string, name: string): { ackApplied: string | null; ackNotApplicable: string | null } {
+  const links = alert.ackLinks?.find((l) => l.itemCollection === collection && l.itemName === name);
+  return { ackApplied: links?.applied ?? null, ackNotApplicable: links?.notApplicable ?? null };
+}
+
 /** "New advisory", or for a revision what changed (the generic words only when the alert carries no diff). */
 function changeText(alert: Alert): string {
+  if (alert.reminder) return alert.reminder.text;
   const what = alert.advisory.kind === 'advance-notice' ? 'advance notice of a security release' : 'advisory';
   if (alert.change === 'new') return `New ${what}`;
   const head = `Revised ${what} (revision ${alert.advisory.revision})`;

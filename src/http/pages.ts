@@ -1,9 +1,8 @@
 // Small HTML pages for people (confirm, unsubscribe). Every interpolated value is escaped.
 
-/** Escape for HTML text and double-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../util/html.js';
+
+export { escapeHtml };
 
 /** A value already made safe (by `html` itself): not escaped again when nested. */
 export class SafeHtml {

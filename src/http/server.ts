@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { describeError } from '../errors.js';
 import type { Deps } from '../pipeline/deps.js';
 import { adminGuard } from './auth.js';
+import { ackLinkRoutes } from './routes/ack-links.js';
 import type { Metrics } from './metrics.js';
 import { feedRoutes } from './routes/feeds.js';
 import { managementRoutes } from './routes/management.js';
@@ -12,6 +13,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { healthRoutes } from './routes/public.js';
 import { subscribeRoutes } from './routes/subscribe.js';
 import { subscriptionAdminRoutes } from './routes/subscriptions-admin.js';
+import { webRoutes } from '../web/index.js';
 
 export interface HttpDeps extends Deps {
   readonly metrics: Metrics;
@@ -66,6 +68,7 @@ export function buildServer(deps: HttpDeps): { server: FastifyInstance; routes: 
       await limited.register(rateLimit, { max: deps.config.http.rateLimit.max, timeWindow: '1 minute' });
       await limited.register(subscribeRoutes(deps));
       await limited.register(personalFeedRoutes(deps));
+      await limited.register(ackLinkRoutes(deps));
     });
   });
   void server.register(async (closed) => {
@@ -77,9 +80,13 @@ export function buildServer(deps: HttpDeps): { server: FastifyInstance; routes: 
     await closed.register(inventoryRoutes(deps));
   });
 
+  // The web pages (README "Web page"): / and /ui/…, outside the API's route table and OpenAPI document.
+  void server.register(webRoutes(deps));
+
   server.setErrorHandler(async (err: { statusCode?: number; message: string }, request, reply) => {
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) deps.log.error({ url: request.url, err: describeError(err) }, 'request failed');
+    // The route pattern, not request.url: personal feed, confirm and unsubscribe paths carry tokens.
+    if (status >= 500) deps.log.error({ route: `${request.method} ${request.routeOptions.url ?? '(no route)'}`, err: describeError(err) }, 'request failed');
     const error = status === 429 ? 'rate-limited' : status >= 500 ? 'internal' : 'bad-request';
     await reply.code(status).send({ error, message: status >= 500 ? 'internal error' : err.message });
   });

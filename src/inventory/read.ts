@@ -7,7 +7,7 @@ import { readInventoryCsv } from './csv.js';
 import { readInventoryCycloneDx } from './cyclonedx.js';
 import { readInventoryYaml } from './yaml.js';
 
-export const INVENTORY_FORMATS: readonly InventoryFormat[] = ['yaml', 'csv', 'cyclonedx'];
+export { INVENTORY_FORMATS } from './formats.js';
 
 export interface ReadInventoryOptions {
   /** The collection the items go into; default: YAML `collection:`, else the file name without extension. */

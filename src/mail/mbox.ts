@@ -1,4 +1,5 @@
 import { constants, gunzipSync } from 'node:zlib';
+import { ParseError } from '../errors.js';
 
 // mbox archives (RFC 4155): messages separated by "From " lines. mboxrd writers quote every
 // body line matching /^>*From / with one more ">", mboxo writers only /^From /; reading undoes
@@ -30,15 +31,38 @@ export function looksLikeMbox(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 5)).toString('latin1') === 'From ';
 }
 
-/** Gzip is recognised by its magic bytes; a truncated stream gives what it holds, and says so. */
-export function gunzipIfNeeded(bytes: Uint8Array): { bytes: Uint8Array; problem?: string } {
+/**
+ * Most bytes a .gz archive may unpack to when the caller gives no limit (the mbox source passes
+ * its `maxBytes`, which bounds the body after any decoding). A gzip bomb stops here instead of
+ * filling the memory: 20 MB of zeros gzip to 20 kB.
+ */
+export const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+
+/** Gzip is recognised by its magic bytes; a truncated stream gives what it holds, and says so. Over `maxBytes` unpacked: a ParseError. */
+export function gunzipIfNeeded(bytes: Uint8Array, maxBytes = MAX_UNPACKED_BYTES): { bytes: Uint8Array; problem?: string } {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return { bytes };
   try {
-    return { bytes: new Uint8Array(gunzipSync(bytes)) };
+    return { bytes: new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes })) };
   } catch (err) {
-    const partial = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+    if (isTooLarge(err)) throw unpacksTooLarge(maxBytes, err);
+    let partial: Buffer;
+    try {
+      partial = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes });
+    } catch (again) {
+      if (isTooLarge(again)) throw unpacksTooLarge(maxBytes, again);
+      // Not even a prefix reads (a damaged header): nothing to split.
+      throw new ParseError('mbox', `not a readable gzip stream (${(again as Error).message})`, { cause: again });
+    }
     return { bytes: new Uint8Array(partial), problem: `gzip stream damaged or truncated (${(err as Error).message}); read ${partial.length} bytes of it` };
   }
+}
+
+function isTooLarge(err: unknown): boolean {
+  return (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+}
+
+function unpacksTooLarge(maxBytes: number, cause: unknown): ParseError {
+  return new ParseError('mbox', `gzip stream unpacks to more than ${maxBytes} bytes (the maxBytes limit); a gzip bomb or a larger archive than expected`, { cause });
 }
 
 /** The messages of an mbox archive from byte `from` on (which must be at a separator). */

@@ -24,6 +24,35 @@ export interface SubscriptionFilters {
   readonly sources?: readonly string[];
   /** Kinds to alert on; every kind when absent. */
   readonly kinds?: readonly AlertKind[];
+  /** Apply-by reminders this many whole days before the date, e.g. ["3d", "0d"] (src/remind/; the default when absent). */
+  readonly remindBefore?: readonly string[];
+}
+
+/** How often a digest subscriber hears from us. */
+export const DIGEST_EVERY = ['hourly', 'daily'] as const;
+export type DigestEvery = (typeof DIGEST_EVERY)[number];
+
+/** Items that skip a digest and go out at once: critical severity, or in CISA's KEV catalog. */
+export const DIGEST_BYPASS = ['critical', 'kev'] as const;
+export type DigestBypass = (typeof DIGEST_BYPASS)[number];
+
+/**
+ * `immediate`: one message per alert (the default). `digest`: alerts are recorded as usual but held
+ * until their window closes — every hour, or daily at `at` (HH:MM, default 08:00) in `timeZone`
+ * (IANA, default UTC) — and then sent as one message per window.
+ */
+export interface DeliverySchedule {
+  readonly mode: 'immediate' | 'digest';
+  readonly every?: DigestEvery;
+  readonly at?: string;
+  readonly timeZone?: string;
+}
+
+/** The digest part of a subscription, config or store alike (src/deliver/digest/ reads it). */
+export interface DigestSettings {
+  readonly delivery?: DeliverySchedule;
+  /** What skips the digest; `['critical', 'kev']` when absent, `[]` holds everything. */
+  readonly bypassDigest?: readonly DigestBypass[];
 }
 
 /**
@@ -31,7 +60,7 @@ export interface SubscriptionFilters {
  * (issue 8: `delivery: { mode: 'digest', every: 'daily', at, timeZone }`, digest bypass for
  * critical/KEV) need no schema migration: add an optional field here and read it where planned.
  */
-export interface SubscriptionSettings extends SubscriptionFilters {
+export interface SubscriptionSettings extends SubscriptionFilters, DigestSettings {
   /** Webhook channel only: the Standard Webhooks signing secret (whsec_…); never listed by the API. */
   readonly webhookSecret?: string;
 }

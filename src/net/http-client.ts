@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch, type Dispatcher, type Response } from 'undici';
 import { FetchError } from '../errors.js';
-import { redactUrl } from '../util/redact.js';
+import { redactUrl, redactUserUrl } from '../util/redact.js';
 import { classifyFetchFailure } from './classify.js';
-import { checkUrlAllowed, guardedLookup, type PrivateAllowList } from './ssrf-guard.js';
+import { allowListOf, checkUrlAllowed, guardedLookup, type PrivateAllowList, type Resolver } from './ssrf-guard.js';
 
 /** Validators remembered per source so the next poll can ask "changed since?". */
 export interface Validators {
@@ -21,6 +21,8 @@ export interface GetOptions {
   readonly maxBytes?: number;
   readonly accept?: string;
   readonly signal?: AbortSignal;
+  /** Overrides the client's timeout for this request (a source's own `timeout`); covers the body too. */
+  readonly timeoutMs?: number;
 }
 
 export interface PostResult {
@@ -50,6 +52,8 @@ export interface HttpClientOptions {
   readonly maxRedirects: number;
   readonly userAgent: string;
   readonly allowPrivateHosts?: readonly string[];
+  /** The DNS resolver the SSRF guard asks for user-supplied URLs; tests inject one to fake a name. */
+  readonly resolve?: Resolver;
   /** Injected for tests that need to observe requests; defaults to undici's fetch. */
   readonly fetch?: typeof undiciFetch;
 }
@@ -58,32 +62,42 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const doFetch = options.fetch ?? undiciFetch;
-  const allow: PrivateAllowList = new Set(options.allowPrivateHosts ?? []);
+  const allow: PrivateAllowList = allowListOf(options.allowPrivateHosts ?? []);
   const plain = new Agent({ connect: { timeout: options.timeoutMs } });
-  const guarded = new Agent({ connect: { timeout: options.timeoutMs, lookup: guardedLookup(allow) } });
+  // User-supplied URLs go through their own Agent whose sockets resolve via the guard: one lookup,
+  // checked, and that address is the one connected to (no rebinding between check and connect).
+  const guarded = new Agent({ connect: { timeout: options.timeoutMs, lookup: guardedLookup(allow, options.resolve) } });
 
-  function signalFor(outer: AbortSignal | undefined): AbortSignal {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+  function signalFor(outer: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+    const timeout = AbortSignal.timeout(timeoutMs);
     return outer ? AbortSignal.any([outer, timeout]) : timeout;
   }
 
   async function request(
     url: string,
     init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
-    opts: { signal?: AbortSignal | undefined; userSupplied?: boolean | undefined },
+    opts: { signal?: AbortSignal | undefined; userSupplied?: boolean | undefined; timeoutMs?: number | undefined },
   ): Promise<{ res: Response; finalUrl: string; signal: AbortSignal }> {
-    const signal = signalFor(opts.signal);
+    const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
+    const signal = signalFor(opts.signal, timeoutMs);
     const dispatcher: Dispatcher = opts.userSupplied ? guarded : plain;
+    // A user-supplied URL's path is often its credential (Slack, Teams): errors show the origin only.
+    const shown = (u: string): string => (opts.userSupplied ? redactUserUrl(u) : redactUrl(u));
     let current = url;
     // Redirects are followed by hand: bounded, and each hop is checked by the guard again.
     for (let hop = 0; ; hop++) {
-      const parsed = new URL(current);
+      let parsed: URL;
+      try {
+        parsed = new URL(current);
+      } catch (err) {
+        throw new FetchError('other', shown(url), `${shown(url)}: not a valid URL`, { cause: err });
+      }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        throw new FetchError('blocked', redactUrl(url), `${redactUrl(url)}: redirect to a ${parsed.protocol} URL refused`);
+        throw new FetchError('blocked', shown(url), `${shown(url)}: ${hop === 0 ? 'a' : 'redirect to a'} ${parsed.protocol} URL refused`);
       }
       if (opts.userSupplied) {
         const refusal = checkUrlAllowed(parsed, allow);
-        if (refusal) throw new FetchError('blocked', redactUrl(current), `${redactUrl(current)}: ${refusal}`);
+        if (refusal) throw new FetchError('blocked', shown(current), `${shown(current)}: ${hop === 0 ? '' : 'redirect refused: '}${refusal}`);
       }
       let res: Response;
       try {
@@ -96,13 +110,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           dispatcher,
         });
       } catch (err) {
-        throw classifyFetchFailure(err, current, options.timeoutMs);
+        throw classifyFetchFailure(err, shown(current), timeoutMs);
       }
       const location = res.headers.get('location');
       if (!REDIRECTS.has(res.status) || !location) return { res, finalUrl: current, signal };
       await res.body?.cancel();
       if (hop >= options.maxRedirects) {
-        throw new FetchError('redirects', redactUrl(url), `${redactUrl(url)}: more than ${options.maxRedirects} redirects`);
+        throw new FetchError('redirects', shown(url), `${shown(url)}: more than ${options.maxRedirects} redirects`);
       }
       current = new URL(location, current).href;
       if (res.status === 303) init = { method: 'GET', headers: init.headers };
@@ -116,7 +130,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const headers: Record<string, string> = { accept: opts.accept ?? '*/*', 'accept-encoding': 'gzip, deflate, br' };
       if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
       if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
-      const { res, finalUrl } = await getOnceMore(() => request(url, { method: 'GET', headers }, { signal: opts.signal }));
+      const { res, finalUrl } = await getOnceMore(() => request(url, { method: 'GET', headers }, { signal: opts.signal, timeoutMs: opts.timeoutMs }));
       const validators = readValidators(res.headers, opts.validators);
       if (res.status === 304) {
         await res.body?.cancel();
@@ -134,7 +148,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await res.body?.cancel();
         throw tooLarge(finalUrl, maxBytes);
       }
-      const body = await readCapped(res, maxBytes, finalUrl, options.timeoutMs);
+      const body = await readCapped(res, maxBytes, finalUrl, opts.timeoutMs ?? options.timeoutMs);
       const contentType = res.headers.get('content-type') ?? undefined;
       return { status: 'ok', url: finalUrl, body, validators, ...(contentType ? { contentType } : {}) };
     },
@@ -145,7 +159,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body },
         { signal: opts.signal, userSupplied: opts.userSupplied },
       );
-      const text = await readCapped(res, 8 * 1024, url, options.timeoutMs, true);
+      const text = await readCapped(res, 8 * 1024, opts.userSupplied ? redactUserUrl(url) : url, options.timeoutMs, true);
       return { status: res.status, headers: res.headers, bodyText: new TextDecoder().decode(text) };
     },
 

@@ -3,15 +3,19 @@
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import { describeError } from '../errors.js';
+import { DEFAULT_REMIND_EVERY_MS } from '../remind/index.js';
 import type { Deps } from './deps.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 import { createRedisRateLimiter } from './rate-limit/redis.js';
-import { enqueueDueDeliveries, runDeliverJob, runIngestJob, runMatchJob, runPollJob } from './jobs.js';
+import { enqueueDueDeliveries, runDeliverJob, runIngestJob, runMatchJob, runPollJob, runRemindJob } from './jobs.js';
 import { QUEUE_NAMES, connectionFor, type DeliverJobData, type IngestJobData, type JobData, type MatchJobData, type PollJobData, type QueueName, type Queues } from './queues.js';
 
 /** How often the sweep re-queues due deliveries whose jobs were lost (e.g. Redis restarted empty). */
 export const SWEEP_EVERY_MS = 60_000;
 const SWEEP_SCHEDULER = 'sweep-deliveries';
+/** How often the remind queue looks for due reminders unless `runner.remindEvery` says otherwise. */
+export const REMIND_EVERY_MS = DEFAULT_REMIND_EVERY_MS;
+const REMIND_SCHEDULER = 'remind-due';
 
 export interface WorkerOptions {
   /** Which queues this process consumes (default: all). */
@@ -48,6 +52,8 @@ export async function scheduleSources(deps: Deps, queues: Queues): Promise<void>
     if (!wanted.has(existing.key)) await queues.poll.removeJobScheduler(existing.key);
   }
   await queues.deliver.upsertJobScheduler(SWEEP_SCHEDULER, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+  // Reminders are days apart; a run every remindEvery finds each one on its day (remind-stage.ts).
+  await queues.remind.upsertJobScheduler(REMIND_SCHEDULER, { every: deps.config.runner.remindEvery ?? REMIND_EVERY_MS }, { name: 'remind', data: {} });
 }
 
 /** Start consuming: each stage's queue runs its job function (jobs.ts); the deliver queue also the sweep. */
@@ -76,6 +82,7 @@ export function startWorkers(base: Deps, queues: Queues, options: WorkerOptions 
     match: (job) => runMatchJob(deps, queues, job.data as MatchJobData),
     deliver: (job, token) =>
       job.name === 'sweep' ? enqueueDueDeliveries(deps, queues) : runDeliverJob(deps, job, token, job.data as DeliverJobData),
+    remind: () => runRemindJob(deps, queues),
   };
   const workers = (options.queues ?? QUEUE_NAMES).map((name) => {
     // The limiter lives in Redis, so the rate holds across every worker process together.

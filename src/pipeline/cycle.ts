@@ -1,6 +1,7 @@
 import { AppError, describeError } from '../errors.js';
 import type { Source } from '../sources/source.js';
 import type { UpsertStatus } from '../store/store.js';
+import { remindDueLogged } from '../remind/index.js';
 import { mapLimit } from '../util/concurrency.js';
 import { deliverDue, type DeliverySummary } from './deliver-alerts.js';
 import type { Deps } from './deps.js';
@@ -38,7 +39,9 @@ export interface CycleSummary {
 export async function runCycle(deps: Deps, sources: readonly Source[] = deps.sources): Promise<CycleSummary> {
   const enabled = sources.filter((s) => s.config.enabled);
   const reports = await mapLimit(enabled, deps.config.runner.concurrency, (source) => processSource(deps, source));
-  const planned = reports.reduce((n, r) => n + (r.status === 'ok' ? r.alerts : 0), 0);
+  // Reminders due now are recorded before the deliveries go out, so they are sent this round.
+  const reminded = await remindDueLogged(deps);
+  const planned = reports.reduce((n, r) => n + (r.status === 'ok' ? r.alerts : 0), 0) + reminded.created;
   const delivered = await deliverDue(deps);
   return { sources: reports, deliveries: { planned, ...delivered } };
 }

@@ -1,7 +1,10 @@
-import type { Alert } from '../deliver/channel.js';
+import type { Alert, DeliveryResult, PartProgress } from '../deliver/channel.js';
 import { describeError } from '../errors.js';
-import type { DeliveryRecord } from '../store/store.js';
+import { withAckLinks } from '../remind/ack-link.js';
+import type { DeliveryProgress, DeliveryRecord, DeliveryUpdate } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
 import type { Deps } from './deps.js';
+import { deliverDigest, heldSchedule } from './digest-deliver.js';
 import { endpointLimit } from './rate-limit/endpoint.js';
 import { createMemoryRateLimiter } from './rate-limit/memory.js';
 import { storeChannel } from './store-subscriptions.js';
@@ -74,13 +77,32 @@ export type DeliverStep =
 export async function deliverOne(deps: Deps, key: string): Promise<DeliverStep> {
   const record = await deps.store.getDelivery(key);
   if (!record) return { outcome: 'missing' };
+  const waiting = notReady(record, deps.clock.now().getTime());
+  if (waiting) return waiting;
+  // A digest subscriber's alert waits for its window, then goes out with the window's others.
+  const schedule = await heldSchedule(deps, record);
+  if (schedule) return deliverDigest(deps, record, schedule);
+  return claimAndRun(deps, record, (claimed) => attempt(deps, claimed));
+}
+
+/** Why this delivery cannot be attempted now (done, claimed, backing off), or undefined when it can. */
+export function notReady(record: DeliveryRecord, now: number): DeliverStep | undefined {
   if (record.status === 'sent') return { outcome: 'already-sent' };
   if (record.status === 'failed') return { outcome: 'already-failed' };
-  const now = deps.clock.now().getTime();
   const claimedUntil = record.claimedUntil === undefined ? 0 : Date.parse(record.claimedUntil);
   if (claimedUntil > now) return { outcome: 'claimed', retryAt: claimedUntil };
   const notBefore = record.status === 'retry' && record.nextAttemptAt !== undefined ? Date.parse(record.nextAttemptAt) : 0;
   if (notBefore > now) return { outcome: 'not-yet', retryAt: notBefore };
+  return undefined;
+}
+
+/**
+ * Ask the endpoint's rate limiter, claim the delivery (one atomic UPDATE: only one worker can win)
+ * and run the attempt; a digest claims its first member and sends for all of them.
+ */
+export async function claimAndRun(deps: Deps, record: DeliveryRecord, run: (claimed: DeliveryRecord) => Promise<'sent' | 'retry' | 'failed'>): Promise<DeliverStep> {
+  const key = record.key;
+  const now = deps.clock.now().getTime();
   const limit = endpointLimit(deps, record.subscriptionId, record.channel);
   if (limit) {
     const decision = await (deps.limiter ?? processLimiter).take(limit.key, limit.rate);
@@ -95,7 +117,7 @@ export async function deliverOne(deps: Deps, key: string): Promise<DeliverStep> 
     const until = current?.claimedUntil === undefined ? now : Date.parse(current.claimedUntil);
     return current === undefined ? { outcome: 'missing' } : { outcome: 'claimed', retryAt: until };
   }
-  const outcome = await attempt(deps, claimed);
+  const outcome = await run(claimed);
   if (outcome !== 'retry') return { outcome };
   const next = await deps.store.getDelivery(key);
   return { outcome, retryAt: next?.nextAttemptAt === undefined ? now : Date.parse(next.nextAttemptAt) };
@@ -117,38 +139,59 @@ function sleep(ms: number): Promise<void> {
 /** One attempt at one claimed delivery, recorded in the store (the update releases the claim). */
 export async function attempt(deps: Deps, record: DeliveryRecord): Promise<'sent' | 'retry' | 'failed'> {
   const attempts = record.attempts + 1;
-  const now = deps.clock.now();
   const channel = deps.channels.get(record.subscriptionId) ?? (await storeChannel(deps, record.subscriptionId));
   if (!channel) {
     // The subscription was removed from the config; keep the record so nothing vanishes silently.
     await deps.store.updateDelivery(record.key, { status: 'failed', attempts, lastError: `subscription ${record.subscriptionId} no longer exists` });
     return 'failed';
   }
-  let result;
+  let result: DeliveryResult;
   try {
-    result = await channel.send(record.payload as Alert, { http: deps.http, clock: deps.clock, log: deps.log });
+    const parts = partProgress(deps, record.key, record.progress);
+    // Acknowledgement links are signed when sent, not when planned: the stored payload holds no signed URL.
+    const alert = withAckLinks(record.payload as Alert, { baseUrl: deps.config.http.publicUrl, secret: deps.config.linkSecret, now: deps.clock.now() });
+    result = await channel.send(alert, { http: deps.http, clock: deps.clock, log: deps.log, parts });
   } catch (err) {
     result = { status: 'retry' as const, reason: describeError(err) };
   }
-  const log = deps.log.child({ delivery: record.key, channel: channel.kind, attempts });
+  return settle(deps, [record.key], attempts, result, deps.log.child({ delivery: record.key, channel: channel.kind, attempts }));
+}
+
+/** Parts accepted so far, and a recorder that keeps the rest of the progress (a digest's members) as it is. */
+export function partProgress(deps: Deps, key: string, progress: DeliveryProgress | undefined): PartProgress {
+  return {
+    sent: progress?.partsSent ?? 0,
+    accepted: (partsSent) => deps.store.saveDeliveryProgress(key, { ...progress, partsSent }),
+  };
+}
+
+/**
+ * Record one attempt's outcome on every delivery it covered (one alert, or a digest's members with
+ * the claimed one last, so a crash midway leaves the claimed one due and the digest is resent whole).
+ */
+export async function settle(deps: Deps, keys: readonly string[], attempts: number, result: DeliveryResult, log: Logger): Promise<'sent' | 'retry' | 'failed'> {
+  const now = deps.clock.now();
+  const update = async (u: DeliveryUpdate): Promise<void> => {
+    for (const key of keys) await deps.store.updateDelivery(key, u);
+  };
   switch (result.status) {
     case 'sent':
-      await deps.store.updateDelivery(record.key, { status: 'sent', attempts, sentAt: now });
+      await update({ status: 'sent', attempts, sentAt: now });
       log.info('delivered');
       return 'sent';
     case 'retry': {
       if (attempts >= MAX_ATTEMPTS) {
-        await deps.store.updateDelivery(record.key, { status: 'failed', attempts, lastError: `gave up after ${attempts} attempts: ${result.reason}` });
+        await update({ status: 'failed', attempts, lastError: `gave up after ${attempts} attempts: ${result.reason}` });
         log.error({ reason: result.reason }, 'delivery failed for good');
         return 'failed';
       }
       const delay = result.afterMs ?? backoffMs(attempts, deps.random());
-      await deps.store.updateDelivery(record.key, { status: 'retry', attempts, nextAttemptAt: new Date(now.getTime() + delay), lastError: result.reason });
+      await update({ status: 'retry', attempts, nextAttemptAt: new Date(now.getTime() + delay), lastError: result.reason });
       log.warn({ reason: result.reason, retryInMs: delay }, 'delivery will be retried');
       return 'retry';
     }
     case 'failed':
-      await deps.store.updateDelivery(record.key, { status: 'failed', attempts, lastError: result.reason });
+      await update({ status: 'failed', attempts, lastError: result.reason });
       log.error({ reason: result.reason }, 'delivery failed');
       return 'failed';
   }

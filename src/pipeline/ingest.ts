@@ -21,7 +21,12 @@ export async function ingestDocument(deps: Deps, source: Source, doc: RawDocumen
   const fallbackSeverity = config.kind === 'rss' || config.kind === 'html' || config.kind === 'mbox' ? config.defaultSeverity : undefined;
   let advisories;
   try {
-    const parsed = (await parsers[doc.sourceKind](doc, options)).map((p) => (checked ? { ...p, signature } : p));
+    const read = await parsers[doc.sourceKind](doc, options);
+    const maxItems = deps.config.fetch.maxItemsPerDocument;
+    if (read.length > maxItems) {
+      throw new ParseError(doc.sourceKind, `${doc.url}: announces ${read.length} advisories, more than the limit of ${maxItems} (fetch.maxItemsPerDocument)`);
+    }
+    const parsed = read.map((p) => (checked ? { ...p, signature } : p));
     advisories = parsed.map((p) => normalizeAdvisory(p, { fallbackSeverity }));
   } catch (err) {
     // Whatever reading one document throws is that document's problem, not the poll's: as a

@@ -1,3 +1,4 @@
+import { DEFAULT_REMIND_EVERY_MS, remindDueLogged } from '../remind/index.js';
 import type { Source } from '../sources/source.js';
 import { processSource, type SourceReport } from './cycle.js';
 import { deliverDue } from './deliver-alerts.js';
@@ -8,7 +9,8 @@ const MAX_SLEEP_MS = 60_000;
 /**
  * The inline runner: one process, a scheduler loop. Each source is polled on its own interval
  * (plus up to 10 % jitter so many sources do not fire together), at most `runner.concurrency`
- * at a time; due deliveries (new and retries) go out after every round. Stops when `signal`
+ * at a time; due reminders are recorded every `runner.remindEvery` and due deliveries (new and
+ * retries) go out after every round. Stops when `signal`
  * aborts, after finishing the work in hand.
  */
 export async function runInline(
@@ -19,6 +21,7 @@ export async function runInline(
   const nextDue = new Map<string, number>(deps.sources.map((s) => [s.id, 0]));
   const running = new Set<string>();
   const inFlight = new Set<Promise<void>>();
+  let lastRemindAt = Number.NEGATIVE_INFINITY;
 
   const launch = (source: Source): void => {
     running.add(source.id);
@@ -40,6 +43,11 @@ export async function runInline(
       if ((nextDue.get(source.id) ?? 0) <= now) launch(source);
     }
     if (inFlight.size > 0) await Promise.race(inFlight);
+    // Reminders are days apart: looking every runner.remindEvery finds each on its day.
+    if (now - lastRemindAt >= (deps.config.runner.remindEvery ?? DEFAULT_REMIND_EVERY_MS)) {
+      lastRemindAt = now;
+      await remindDueLogged(deps);
+    }
     await deliverDue(deps);
     if (inFlight.size === 0) await sleep(untilNext(deps, nextDue, now), signal);
   }

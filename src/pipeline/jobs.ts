@@ -4,6 +4,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { AppError, ParseError, describeError } from '../errors.js';
 import type { RawDocument } from '../model/raw-document.js';
+import { remindDue } from '../remind/index.js';
 import type { UpsertOutcome } from '../store/store.js';
 import { sha256Hex } from '../util/hash.js';
 import { deliverOne } from './deliver-alerts.js';
@@ -167,6 +168,18 @@ export async function enqueueDueDeliveries(deps: Deps, queues: Queues): Promise<
     due.map((d) => ({ name: 'deliver', data: { deliveryKey: d.key }, opts: { jobId: deliverJobId(d.key, d.attempts) } })),
   );
   return due.length;
+}
+
+/**
+ * Remind job: record the reminders due now (src/remind/, the function the inline runner calls) and
+ * queue a deliver job for each. Reminder keys are unique in the store, so two workers running it at
+ * the same moment record — and send — each reminder once; one whose deliver job was lost (Redis
+ * gone between the two steps) is picked up by the deliver queue's sweep.
+ */
+export async function runRemindJob(deps: Deps, queues: Queues): Promise<{ planned: number; created: number }> {
+  const { planned, created, keys } = await remindDue(deps);
+  await queues.deliver.addBulk(keys.map((key) => ({ name: 'deliver', data: { deliveryKey: key }, opts: { jobId: deliverJobId(key) } })));
+  return { planned, created };
 }
 
 /** Queue one poll of each given source now (e.g. `worker --poll-now`, tests); at most once per interval slot. */

@@ -17,6 +17,8 @@ export interface AlertTarget {
   readonly sources?: readonly string[] | undefined;
   /** Advisory kinds wanted ('advisory', 'advance-notice'); every kind when absent. */
   readonly kinds?: readonly string[] | undefined;
+  /** Apply-by reminder offsets ("3d", "0d"); src/remind/ uses its default when absent. */
+  readonly remindBefore?: readonly string[] | undefined;
 }
 
 /**

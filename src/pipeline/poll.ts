@@ -1,4 +1,6 @@
-import { describeError } from '../errors.js';
+import { FetchError, describeError } from '../errors.js';
+import type { HttpClient } from '../net/http-client.js';
+import { redactUrl } from '../util/redact.js';
 import type { RawDocument } from '../model/raw-document.js';
 import type { Source } from '../sources/source.js';
 import type { SourceState } from '../store/store.js';
@@ -17,11 +19,20 @@ export type PollOutcome =
 export async function pollSource(deps: Deps, source: Source): Promise<PollOutcome> {
   const previous = await deps.store.getSourceState(source.id);
   const now = deps.clock.now().toISOString();
-  const result = await source.fetch({ http: deps.http, clock: deps.clock, log: deps.log }, previous);
+  const result = await source.fetch({ http: withSourceTimeout(deps.http, source.config.timeout), clock: deps.clock, log: deps.log }, previous);
   const base: SourceState = { ...previous, sourceId: source.id, validators: previous?.validators ?? {}, lastPollAt: now };
   if (result.status === 'not-modified') {
     await deps.store.saveSourceState(withoutError({ ...base, validators: result.validators, lastSuccessAt: now }));
     return { status: 'not-modified' };
+  }
+  // Checked before anything is stored: a refused poll leaves no trace but its error, and its cursor stays put.
+  const maxDocuments = source.config.maxDocuments ?? deps.config.fetch.maxDocumentsPerPoll;
+  if (result.documents.length > maxDocuments) {
+    throw new FetchError(
+      'too-large',
+      redactUrl(source.config.url),
+      `${redactUrl(source.config.url)}: the poll yields ${result.documents.length} documents, more than the limit of ${maxDocuments} (maxDocuments / fetch.maxDocumentsPerPoll)`,
+    );
   }
   for (const doc of result.documents) {
     await deps.store.putDocument({
@@ -41,6 +52,16 @@ export async function pollSource(deps: Deps, source: Source): Promise<PollOutcom
       deps.store.saveSourceState(
         withoutError({ ...base, validators: result.validators, lastSuccessAt: now, ...(result.cursor === undefined ? {} : { cursor: result.cursor }) }),
       ),
+  };
+}
+
+/** The shared client with this source's own `timeout` applied to every GET it makes. */
+function withSourceTimeout(http: HttpClient, timeoutMs: number | undefined): HttpClient {
+  if (timeoutMs === undefined) return http;
+  return {
+    get: (url, options) => http.get(url, { timeoutMs, ...options }),
+    post: (url, body, options) => http.post(url, body, options),
+    close: () => http.close(),
   };
 }
 

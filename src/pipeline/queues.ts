@@ -5,9 +5,10 @@ import type { MaterialChange } from '../model/changes.js';
 
 /**
  * One queue per stage: `poll` fetches and verifies one source, `ingest` parses and stores one
- * document, `match` matches and plans one changed advisory, `deliver` sends one alert.
+ * document, `match` matches and plans one changed advisory, `deliver` sends one alert, `remind`
+ * records the apply-by reminders that are due (src/remind/) and queues their deliveries.
  */
-export const QUEUE_NAMES = ['poll', 'ingest', 'match', 'deliver'] as const;
+export const QUEUE_NAMES = ['poll', 'ingest', 'match', 'deliver', 'remind'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Jobs carry ids only (never document bodies or alerts); the state lives in the store, so a retried job re-reads it. */
@@ -36,6 +37,8 @@ export interface DeliverJobData {
   readonly deliveryKey: string;
 }
 /** `sweep` (on the deliver queue) enqueues every due delivery: a safety net for jobs lost with Redis. */
+/** A remind run carries nothing: it reads what is due from the store (ids come from its job scheduler). */
+export type RemindJobData = Record<string, never>;
 export type JobData = PollJobData | IngestJobData | MatchJobData | DeliverJobData | Record<string, never>;
 
 /** Where the queues live: a Redis URL and the key prefix (one per deployment, or per test file). */
@@ -59,6 +62,8 @@ export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   ingest: { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { count: 10_000 }, removeOnFail: { count: 5_000 } },
   match: { attempts: 5, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 86_400, count: 100_000 }, removeOnFail: { count: 10_000 } },
   deliver: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 86_400, count: 100_000 }, removeOnFail: { count: 10_000 } },
+  // A remind run is store work only (it records deliveries; the deliver queue sends them): ride out a restart.
+  remind: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 1_000 } },
 };
 
 /** Connection options BullMQ turns into its own ioredis clients (the URL wins over BullMQ's defaults). */
@@ -74,15 +79,12 @@ export function openQueues(settings: QueueSettings, onError: (err: Error) => voi
     queue.on('error', onError);
     return queue;
   };
-  const [poll, ingest, match, deliver] = QUEUE_NAMES.map(open) as [Queue<JobData>, Queue<JobData>, Queue<JobData>, Queue<JobData>];
+  const opened = Object.fromEntries(QUEUE_NAMES.map((name) => [name, open(name)])) as Record<QueueName, Queue<JobData>>;
   return {
-    poll,
-    ingest,
-    match,
-    deliver,
+    ...opened,
     settings,
     close: async () => {
-      await Promise.allSettled([poll, ingest, match, deliver].map((q) => q.close()));
+      await Promise.allSettled(Object.values(opened).map((q) => q.close()));
     },
   };
 }

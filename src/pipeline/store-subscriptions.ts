@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { hashToken, newToken } from '../util/token.js';
 import type { Deps } from './deps.js';
 import type { AlertTarget } from './plan-alerts.js';
+import { WEB } from '../web/paths.js';
 
 /** Active store subscriptions as planning targets (pending and unsubscribed ones get nothing). */
 export async function activeStoreTargets(store: Store): Promise<AlertTarget[]> {
@@ -17,8 +18,8 @@ export async function activeStoreTargets(store: Store): Promise<AlertTarget[]> {
 }
 
 export function toTarget(sub: Subscription): AlertTarget {
-  const { minSeverity, matchedOnly, sources, kinds } = sub.settings;
-  return { id: sub.id, minSeverity, matchedOnly, ...(sources ? { sources } : {}), ...(kinds ? { kinds } : {}) };
+  const { minSeverity, matchedOnly, sources, kinds, remindBefore } = sub.settings;
+  return { id: sub.id, minSeverity, matchedOnly, ...(sources ? { sources } : {}), ...(kinds ? { kinds } : {}), ...(remindBefore ? { remindBefore } : {}) };
 }
 
 /** `https://host/base/unsubscribe/<token>`: the link in List-Unsubscribe and on pages. */
@@ -35,20 +36,23 @@ export function publicLink(config: Config, path: string): string | undefined {
 export async function storeChannel(deps: Deps, subscriptionId: string): Promise<Channel | undefined> {
   const sub = await deps.store.getSubscription(subscriptionId);
   if (!sub) return undefined;
+  /** Re-read (the subscriber may have left between planning and sending), build, use once, close. */
+  async function withChannel(use: (channel: Channel) => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    const now = await deps.store.getSubscription(subscriptionId);
+    if (now?.status !== 'active') return { status: 'failed', reason: `subscription ${subscriptionId} is ${now?.status ?? 'deleted'}` };
+    const channel = await build(deps, now);
+    if ('reason' in channel) return { status: 'failed', reason: channel.reason };
+    try {
+      return await use(channel);
+    } finally {
+      await channel.close?.();
+    }
+  }
   return {
     kind: sub.channel,
-    async send(alert, ctx): Promise<DeliveryResult> {
-      // Re-read: the subscriber may have left between planning and sending.
-      const now = await deps.store.getSubscription(subscriptionId);
-      if (now?.status !== 'active') return { status: 'failed', reason: `subscription ${subscriptionId} is ${now?.status ?? 'deleted'}` };
-      const channel = await build(deps, now);
-      if ('reason' in channel) return { status: 'failed', reason: channel.reason };
-      try {
-        return await channel.send(alert, ctx);
-      } finally {
-        await channel.close?.();
-      }
-    },
+    send: (alert, ctx) => withChannel((channel) => channel.send(alert, ctx)),
+    sendDigest: (digest, ctx) =>
+      withChannel((channel) => channel.sendDigest?.(digest, ctx) ?? Promise.resolve({ status: 'failed', reason: `${channel.kind} cannot send digests` })),
   };
 }
 
@@ -62,7 +66,9 @@ async function build(deps: Deps, sub: Subscription): Promise<Channel | { reason:
       if (link) await deps.store.addSubscriptionToken(sub.id, hashToken(token), deps.clock.now());
       // RFC 8058: a one-click POST to the https link unsubscribes; a GET only shows a page.
       const headers = link ? { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
-      return createEmailChannel({ from: deps.config.email.from, to: [sub.target], transport, ...(headers ? { headers } : {}) });
+      // The same token opens the subscriber's own settings page (src/web/): one credential per email.
+      const footerLinks = link ? { unsubscribeUrl: link, settingsUrl: publicLink(deps.config, WEB.mine(token))! } : undefined;
+      return createEmailChannel({ from: deps.config.email.from, to: [sub.target], transport, ...(headers ? { headers } : {}), ...(footerLinks ? { footerLinks } : {}) });
     }
     case 'webhook':
       if (!sub.settings.webhookSecret) return { reason: `subscription ${sub.id} has no webhook secret` };

@@ -3,7 +3,7 @@
 import type { Advisory } from '../model/advisory.js';
 import { materialChanges, type MaterialChange } from '../model/changes.js';
 import type { Validators } from '../net/http-client.js';
-import type { DeliveryRecord, DeliveryStatus, SourceState, StoredAdvisory, StoredDocument, UpsertStatus } from './store.js';
+import type { DeliveryProgress, DeliveryRecord, DeliveryStatus, SourceState, StoredAdvisory, StoredDocument, UpsertStatus } from './store.js';
 
 type Nullable = string | null;
 /** An advisory row: the stored JSON and its bookkeeping dates. */
@@ -16,6 +16,7 @@ export interface DocumentRow { sha256: string; source_id: string; url: string; c
 export interface DeliveryRow {
   key: string; subscription_id: string; advisory_id: string; revision: number; channel: string; payload: string; status: DeliveryStatus;
   attempts: number; created_at: string; next_attempt_at: Nullable; sent_at: Nullable; last_error: Nullable; claimed_until: Nullable;
+  progress: Nullable;
 }
 
 /** Row → contract type, the same shape the SQLite adapter returns. */
@@ -63,6 +64,7 @@ export function toDelivery(r: DeliveryRow): DeliveryRecord {
     ...(r.sent_at === null ? {} : { sentAt: r.sent_at }),
     ...(r.last_error === null ? {} : { lastError: r.last_error }),
     ...(r.claimed_until === null ? {} : { claimedUntil: r.claimed_until }),
+    ...(r.progress === null || r.progress === undefined ? {} : { progress: JSON.parse(r.progress) as DeliveryProgress }),
   };
 }
 

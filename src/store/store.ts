@@ -58,6 +58,11 @@ export interface Store extends SubscriptionStore, InventoryStore {
   getDelivery(key: string): Promise<DeliveryRecord | undefined>;
   updateDelivery(key: string, update: DeliveryUpdate): Promise<void>;
   /**
+   * Record how far the current attempt got (parts accepted, a digest's members) without touching
+   * status or claim: written after each accepted part, read by the next attempt.
+   */
+  saveDeliveryProgress(key: string, progress: DeliveryProgress): Promise<void>;
+  /**
    * An operator's retry of a delivery that failed for good: `failed` → `pending`, atomically (one
    * statement), so the runners pick it up again. `attempts` is kept (the history of what was
    * tried), and so is `lastError` (why it failed, until the next attempt records its own outcome);
@@ -155,6 +160,16 @@ export interface DeliveryRecord extends Omit<NewDelivery, 'createdAt'> {
   readonly lastError?: string;
   /** Set while a worker holds a claim on it (claimDeliveries); cleared by the attempt's update. */
   readonly claimedUntil?: string;
+  /** Progress inside an attempt (saveDeliveryProgress); kept across retries. */
+  readonly progress?: DeliveryProgress;
+}
+
+/** What a multi-part send or a digest has done so far; JSON in the store. */
+export interface DeliveryProgress {
+  /** Parts of the split message the receiver accepted, in order (the next attempt starts after them). */
+  readonly partsSent?: number;
+  /** A digest's identity and members, frozen before its first send so every retry sends the same digest. */
+  readonly digest?: { readonly id: string; readonly windowStart: string; readonly windowEnd: string; readonly keys: readonly string[] };
 }
 
 export interface DeliveryClaim {

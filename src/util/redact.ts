@@ -13,3 +13,16 @@ export function redactUrl(url: string): string {
     return '(invalid URL)';
   }
 }
+
+/**
+ * A user-supplied endpoint safe to print: scheme, host and port only. The path of a Slack or
+ * Teams webhook URL (and of many generic webhooks) is itself the credential.
+ */
+export function redactUserUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && !u.search && !u.hash ? `${u.origin}/` : `${u.origin}/…`;
+  } catch {
+    return '(invalid URL)';
+  }
+}

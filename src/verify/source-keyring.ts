@@ -36,11 +36,7 @@ export function verifySettings(config: SourceConfig, baseDir: string): SourceVer
  */
 export async function sourceKeyring(settings: SourceVerifySettings, announced: readonly AnnouncedKey[] = []): Promise<Keyring> {
   const keys = new Map<string, TrustedKey>();
-  for (const pin of settings.pinned) {
-    if (pin.file === undefined) continue;
-    const path = isAbsolute(pin.file) ? pin.file : resolve(settings.baseDir, pin.file);
-    for (const k of await readKeyFile(path, pin.fingerprint)) keys.set(k.fingerprint, k);
-  }
+  for (const k of await pinnedKeys(settings)) keys.set(k.fingerprint, k);
   const configured = new Set(settings.pinned.map((p) => normalizeFingerprint(p.fingerprint)));
   for (const a of announced) {
     const pin = normalizeFingerprint(a.fingerprint);
@@ -53,4 +49,28 @@ export async function sourceKeyring(settings: SourceVerifySettings, announced: r
     }
   }
   return { keys: [...keys.values()] };
+}
+
+// The pipeline makes one settings object per poll (sourceVerifySettings), so the pinned key files
+// are read once per poll, not once per document: reading the file cost 10–25 % of a whole check
+// (bench/openpgp.ts), and a key file replaced on disk is still seen at the next poll.
+const pinnedByPoll = new WeakMap<SourceVerifySettings, Promise<TrustedKey[]>>();
+
+function pinnedKeys(settings: SourceVerifySettings): Promise<TrustedKey[]> {
+  let keys = pinnedByPoll.get(settings);
+  if (!keys) {
+    keys = readPinned(settings);
+    pinnedByPoll.set(settings, keys);
+  }
+  return keys;
+}
+
+async function readPinned(settings: SourceVerifySettings): Promise<TrustedKey[]> {
+  const keys: TrustedKey[] = [];
+  for (const pin of settings.pinned) {
+    if (pin.file === undefined) continue;
+    const path = isAbsolute(pin.file) ? pin.file : resolve(settings.baseDir, pin.file);
+    keys.push(...(await readKeyFile(path, pin.fingerprint)));
+  }
+  return keys;
 }

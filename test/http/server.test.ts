@@ -84,7 +84,7 @@ describe('HTTP service', () => {
     }
     // Public: health, the OpenAPI document, subscribing by email and the token-addressed pages and feeds.
     expect([...new Set(routes.filter((r) => !r.admin).map((r) => r.url))].sort()).toEqual(
-      ['/confirm/:token', '/feeds/:token.atom', '/feeds/:token.ics', '/feeds/:token.json', '/healthz', '/openapi.json', '/readyz', '/subscriptions/email', '/unsubscribe/:token'].sort(),
+      ['/ack', '/confirm/:token', '/feeds/:token.atom', '/feeds/:token.ics', '/feeds/:token.json', '/healthz', '/openapi.json', '/readyz', '/subscriptions/email', '/unsubscribe/:token'].sort(),
     );
   });
 

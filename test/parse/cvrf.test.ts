@@ -203,6 +203,8 @@ describe('parseCvrf on bad input', () => {
 
   it('rejects a mismatched end tag and a document that is not CVRF', async () => {
     expect((await parseError(inline('<cvrf:cvrfdoc><a><b>x</a></cvrf:cvrfdoc>'))).message).toMatch(/<b> is not closed/);
+    // Nothing between the open and the wrong end tag: still a missing end tag, not a self-closing one.
+    expect((await parseError(inline('<cvrf:cvrfdoc><a><b></a></cvrf:cvrfdoc>'))).message).toMatch(/<b> is not closed/);
     expect((await parseError(inline('<rss version="2.0"><channel/></rss>'))).message).toBe('not a CVRF document: root element is <rss>, not <cvrf:cvrfdoc>');
     expect((await parseError(inline('<cvrf:cvrfdoc><cvrf:DocumentTitle>x</cvrf:DocumentTitle></cvrf:cvrfdoc>'))).message).toMatch(/Identification\/ID is missing/);
     expect((await parseError(inline('{"DocumentTitle":{"Value":"x"}}'))).message).toMatch(/^not a CVRF document: DocumentTracking\.Identification\.ID\.Value is missing$/);

@@ -1,6 +1,7 @@
 // Garbage in, ParseError out (miniflux's FuzzParse idea): never a TypeError, RangeError or a hang.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/errors.js';
+import { AppError, ParseError } from '../../src/errors.js';
 import type { DocumentFormat, Parser } from '../../src/parse/index.js';
 import { parsers } from '../../src/parse/index.js';
 import { corpus, CORPUS_FETCHED_AT } from '../helpers/corpus.js';
@@ -168,4 +169,101 @@ describe.each(Object.entries(parsers) as [DocumentFormat, Parser][])('fuzz %s pa
     expect(outcomes.parseError).toBeGreaterThan(20);
     expect(outcomes.ok).toBeGreaterThan(0);
   });
+});
+
+// Property-based (fast-check, seeded so every run tries the same inputs, shrunk to the smallest
+// failing one if it ever fails): arbitrary bytes, a real document with one JSON value replaced by
+// an arbitrary one (type confusion reaches the adapters), a real document with a line replaced by
+// arbitrary text. Whatever comes in, only an AppError (in practice a ParseError) may come out.
+
+const FC_SEED = Number(process.env.SECWATCH_FUZZ_SEED ?? 0x5ecf00d);
+/** Runs per property; SECWATCH_FUZZ_RUNS=2000 for a longer hunt (same seed, so a failure reproduces). */
+const FC_RUNS = Number(process.env.SECWATCH_FUZZ_RUNS ?? 40);
+const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
+const encode = (t: string): Uint8Array => new TextEncoder().encode(t);
+
+/** One or more real documents per format (small ones, so a run stays fast). */
+const seedDocs: Record<DocumentFormat, () => Uint8Array[]> = {
+  kev: () => [kevSmall()],
+  rss: () => [new Uint8Array(corpus('vendor-rss/debian/dsa-long.3-item-excerpt.rdf')), ...inlineFeeds],
+  csaf: () => [new Uint8Array(corpus('csaf/gocsaf-simple-rolie-provider/white/avendor-advisory-0004.json')), new Uint8Array(corpus('csaf/cisa/IT/white/2024/va-24-254-02.json'))],
+  cvrf: () => [new Uint8Array(corpus('msrc/cvrf-2007-Jun.xml')), cvrfSmall()],
+  osv: () => [new Uint8Array(corpus('osv/github-advisory-database/GHSA-9v2f-6vcg-3hgv.json')), new Uint8Array(corpus('osv/osv-schema-testdata/PYSEC-2023-74.json'))],
+  html: () => [new Uint8Array(corpus('html/openssl-secadv-txt/20220315.txt'))],
+  advance: () => [new Uint8Array(corpus('advance/nodejs/january-2025-security-releases.2-2025-01-21.final.md'))],
+  mbox: () => [new Uint8Array(corpus('mail/oss-security/2024-04-08-openssl-security-advisory.eml'))],
+};
+const JSON_FORMATS = new Set<DocumentFormat>(['kev', 'csaf', 'osv']);
+
+type Path = readonly (string | number)[];
+/** Every path into a JSON value (objects and arrays included), breadth-first, at most `max`. */
+function jsonPaths(root: unknown, max = 5000): Path[] {
+  const out: Path[] = [];
+  const queue: { value: unknown; path: Path }[] = [{ value: root, path: [] }];
+  for (let next = queue.shift(); next && out.length < max; next = queue.shift()) {
+    out.push(next.path);
+    const { value, path } = next;
+    if (Array.isArray(value)) value.forEach((v, i) => queue.push({ value: v, path: [...path, i] }));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) queue.push({ value: v, path: [...path, k] });
+  }
+  return out;
+}
+function replaceAt(root: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let at = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  at[path[path.length - 1]!] = value;
+  return copy;
+}
+
+/** A real JSON document with one value (anywhere in it) swapped for an arbitrary JSON value. */
+function jsonMutant(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const docs = seeds.map((b) => JSON.parse(decode(b)) as unknown);
+  const paths = docs.map((d) => jsonPaths(d));
+  // Any JSON, or a string (most fields are strings: the swap then keeps the shape and tests the values).
+  const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
+  return fc.tuple(fc.nat(), fc.nat(), value).map(([d, p, v]) => {
+    const i = d % docs.length;
+    return encode(JSON.stringify(replaceAt(docs[i], paths[i]![p % paths[i]!.length]!, v)));
+  });
+}
+
+/** A real text document with one line replaced by arbitrary text (markup-ish or any code points). */
+function lineMutant(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const docs = seeds.map((b) => decode(b).split('\n'));
+  const noise = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 80 }),
+    fc.array(fc.constantFrom('<', '>', '</', '/>', '&amp;', '&#0;', '&x;', '<![CDATA[', ']]>', '<!DOCTYPE x [', '"', "'", '=', '--', 'From ', 'Subject: ', 'Content-Type: multipart/mixed; boundary=b', '--b', 'CVE-2024-1', '## ', '\r', ' '), { maxLength: 20 }).map((t) => t.join('')),
+  );
+  return fc.tuple(fc.nat(), fc.nat(), noise).map(([d, l, text]) => {
+    const lines = [...docs[d % docs.length]!];
+    lines[l % lines.length] = text;
+    return encode(lines.join('\n'));
+  });
+}
+
+describe.each(Object.entries(parsers) as [DocumentFormat, Parser][])('fast-check %s parser', (format, parse) => {
+  const seeds = seedDocs[format]();
+  let parsed = 0;
+  const onlyTypedErrors = async (body: Uint8Array): Promise<void> => {
+    try {
+      await parse({ sourceId: 'fc', sourceKind: format, url: 'fc:doc', body, fetchedAt: CORPUS_FETCHED_AT }, { vendor: 'Fuzz' });
+      parsed++;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw new Error(`${format} parser threw ${String(err)}, not an AppError`, { cause: err });
+      expect(err.message).not.toBe('');
+    }
+  };
+  const check = (arb: fc.Arbitrary<Uint8Array>, seedOffset: number): Promise<void> =>
+    fc.assert(fc.asyncProperty(arb, onlyTypedErrors), { seed: FC_SEED + seedOffset, numRuns: FC_RUNS });
+
+  it('arbitrary bytes: only typed errors escape', () => check(fc.uint8Array({ maxLength: 1500 }), 1));
+  it('a real document with one part replaced: only typed errors escape, and some still parse (the adapters are reached)', async () => {
+    parsed = 0;
+    await check(JSON_FORMATS.has(format) ? jsonMutant(seeds) : lineMutant(seeds), 2);
+    expect(parsed).toBeGreaterThan(0);
+  });
+  it('a real document cut anywhere: only typed errors escape', () =>
+    check(fc.tuple(fc.nat(seeds.length - 1), fc.nat()).map(([d, at]) => seeds[d]!.slice(0, at % (seeds[d]!.length + 1))), 3));
 });

@@ -60,7 +60,7 @@ describe('secwatch status', () => {
       expect(poll?.counts.failed).toBe(1);
       expect(poll?.failed[0]).toMatchObject({ name: 'poll', data: { sourceId: 'gone' }, attemptsMade: 1 });
       expect(poll?.failed[0]?.reason).toMatch(/gone: .*no-such-feed/);
-      expect(json.queues.map((q) => q.name)).toEqual(['poll', 'ingest', 'match', 'deliver']);
+      expect(json.queues.map((q) => q.name)).toEqual(['poll', 'ingest', 'match', 'deliver', 'remind']);
     } finally {
       await workers.close();
     }

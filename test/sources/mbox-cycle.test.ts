@@ -46,14 +46,16 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(): Promise<App> {
+async function start(
+  sources: object[] = [
+    { id: 'announce', kind: 'mbox', url: `${server.url}/announce.mbox`, verify: 'prefer', keys: KEYS, defaultSeverity: 'important' },
+    { id: 'forged', kind: 'mbox', url: `${server.url}/forged.mbox`, verify: 'prefer', keys: KEYS },
+  ],
+): Promise<App> {
   const config = resolveConfig({
     dataDir: mkdtempSync(join(tmpdir(), 'secwatch-mbox-')),
     store: { url: 'sqlite::memory:' },
-    sources: [
-      { id: 'announce', kind: 'mbox', url: `${server.url}/announce.mbox`, verify: 'prefer', keys: KEYS, defaultSeverity: 'important' },
-      { id: 'forged', kind: 'mbox', url: `${server.url}/forged.mbox`, verify: 'prefer', keys: KEYS },
-    ],
+    sources,
     subscriptions: [],
     network: { allowPrivateHosts: ['127.0.0.1'] },
   });
@@ -79,6 +81,22 @@ describe('mbox sources in a cycle', () => {
 
     const again = await runCycle(app);
     expect(again.sources.map((s) => s.status)).toEqual(['not-modified', 'not-modified']);
+  });
+
+  it('a forged mail carrying the genuine Message-ID that reaches the archive first does not hide the genuine one', async () => {
+    // The tampered copy (one CVE digit changed, same Message-ID) is archived first; the genuine mail a poll later.
+    expect(corpus(TAMPERED_MAIL).toString('latin1')).toContain(/^Message-ID: .*$/m.exec(corpus(OPENSSL_MAIL).toString('latin1'))![0]);
+    archives['/forged-first.mbox'] = Buffer.from(mboxEntry(corpus(TAMPERED_MAIL)), 'latin1');
+    app = await start([{ id: 'list', kind: 'mbox', url: `${server.url}/forged-first.mbox`, verify: 'prefer', keys: KEYS }]);
+    const first = await runCycle(app);
+    expect(first.sources[0]).toMatchObject({ status: 'ok', documents: 1, quarantined: 1, advisories: { new: 0 } });
+
+    archives['/forged-first.mbox'] = Buffer.concat([archives['/forged-first.mbox'], Buffer.from(mboxEntry(corpus(OPENSSL_MAIL)), 'latin1')]);
+    const second = await runCycle(app);
+    expect(second.sources[0]).toMatchObject({ status: 'ok', documents: 1, advisories: { new: 1 } });
+    const genuine = await app.store.getAdvisory('openssl:CVE-2024-2511');
+    expect(genuine?.advisory).toMatchObject({ signature: { status: 'verified', signer: MRAZ } });
+    expect(await app.store.getAdvisory('openssl:CVE-2024-2512')).toBeUndefined();
   });
 });
 

@@ -14,7 +14,7 @@ import { fixedClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { corpus } from '../helpers/corpus.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
-import { FORWARDED_DSA, OPENSSL_MAIL, mboxEntry, simpleMail } from '../helpers/mbox.js';
+import { FORWARDED_DSA, OPENSSL_MAIL, TAMPERED_MAIL, mboxEntry, simpleMail } from '../helpers/mbox.js';
 
 // The mbox source against a real HTTP server on 127.0.0.1 and real files: what each poll yields.
 
@@ -81,14 +81,31 @@ describe('mbox source over HTTP', () => {
     expect(ids(await source.fetch(context(), forgetful))).toEqual(['<o2@x>', '<o3@x>']);
   });
 
-  it('an archive rewritten before the saved offset is read whole, and Message-IDs already seen are skipped', async () => {
+  it('an archive rewritten before the saved offset is read whole: messages already seen are skipped, an edited one is read again', async () => {
     const source = createMboxSource(config(`${server.url}/list.mbox`), { maxBytes: 1 << 22 });
     archive = Buffer.from(mboxEntry(simpleMail('a@x', 'a', 'one\n')) + mboxEntry(simpleMail('b@x', 'b', 'two\n')), 'latin1');
     const first = await source.fetch(context(), undefined);
     expect(ids(first)).toEqual(['<a@x>', '<b@x>']);
-    // Re-generated: a header line of the first message changed, and one message added.
-    archive = Buffer.from(mboxEntry(simpleMail('a@x', 'a (edited)', 'one\n')) + mboxEntry(simpleMail('b@x', 'b', 'two\n')) + mboxEntry(simpleMail('c@x', 'c', 'three\n')), 'latin1');
-    expect(ids(await source.fetch(context(), committed(first)))).toEqual(['<c@x>']);
+    // Re-generated: the archiver stamped every message with a trace header and a new separator date
+    // (not content: skipped), edited b's Subject (content: read again) and added c.
+    const stamped = (id: string, subject: string, body: string) => mboxEntry(`Archived-At: <https://lists.example.org/${id}>\n${simpleMail(id, subject, body)}`, 'archiver@example.org');
+    archive = Buffer.from(stamped('a@x', 'a', 'one\n') + stamped('b@x', 'b (edited)', 'two\n') + stamped('c@x', 'c', 'three\n'), 'latin1');
+    const second = await source.fetch(context(), committed(first));
+    expect(ids(second)).toEqual(['<b@x>', '<c@x>']);
+    expect(second.status === 'ok' && Buffer.from(second.documents[0]!.body).toString('latin1')).toContain('Subject: b (edited)');
+  });
+
+  it('a mail carrying an already seen Message-ID with other content is read, not hidden; the same content again is not', async () => {
+    const source = createMboxSource(config(`${server.url}/list.mbox`), { maxBytes: 1 << 22 });
+    // The tampered copy (same Message-ID, one CVE changed) reaches the archive first.
+    archive = Buffer.from(mboxEntry(corpus(TAMPERED_MAIL)), 'latin1');
+    const first = await source.fetch(context(), undefined);
+    expect(ids(first)).toEqual([idOf(OPENSSL_MAIL)]);
+    archive = Buffer.concat([archive, Buffer.from(mboxEntry(corpus(OPENSSL_MAIL)) + mboxEntry(corpus(OPENSSL_MAIL), 'resent@example.org'), 'latin1')]);
+    const second = await source.fetch(context(), committed(first));
+    expect(ids(second)).toEqual([idOf(OPENSSL_MAIL)]);
+    const doc = second.status === 'ok' ? second.documents[0]! : undefined;
+    expect((await parsers.mbox(doc!)).map((a) => a.cves)).toEqual([['CVE-2024-2511']]);
   });
 
   it('a last message caught while still being written is read again once complete', async () => {
@@ -121,7 +138,7 @@ describe('mbox source on files', () => {
     expect([ids(first), ids(await source.fetch(context(), committed(first)))]).toEqual([['<f1@x>'], ['<f2@x>']]);
   });
 
-  it('a Maildir: new/ and cur/ messages once each, a message moved new/ → cur/ (flags added) not again, a duplicate Message-ID skipped', async () => {
+  it('a Maildir: new/ and cur/ messages once each, a message moved new/ → cur/ (flags added) not again, the same mail delivered twice skipped', async () => {
     const maildir = join(dir, 'Maildir');
     for (const sub of ['new', 'cur', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
     writeFileSync(join(maildir, 'new', '1700000000.1.host'), corpus(OPENSSL_MAIL));
@@ -131,7 +148,8 @@ describe('mbox source on files', () => {
     const first = await source.fetch(context(), undefined);
     expect(ids(first).sort()).toEqual([idOf(OPENSSL_MAIL), idOf(FORWARDED_DSA)].sort());
     renameSync(join(maildir, 'new', '1700000000.1.host'), join(maildir, 'cur', '1700000000.1.host:2,S'));
-    writeFileSync(join(maildir, 'new', '1700000003.4.host'), corpus(OPENSSL_MAIL)); // same mail delivered twice
+    // The same mail delivered twice: the second copy differs only in a trace header the MTA added.
+    writeFileSync(join(maildir, 'new', '1700000003.4.host'), Buffer.concat([Buffer.from('Received: from mx2.example.org by mail.example.org; Tue, 9 Apr 2024 10:00:05 +0000\n'), corpus(OPENSSL_MAIL)]));
     writeFileSync(join(maildir, 'new', '1700000004.5.host'), simpleMail('m@x', 'm', 'new\n'));
     expect(ids(await source.fetch(context(), committed(first)))).toEqual(['<m@x>']);
   });

@@ -9,7 +9,7 @@ export interface DeliveriesCommandOptions {
   readonly limit?: string;
 }
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retry', 'sent', 'failed'];
+export { DELIVERY_STATUSES } from './delivery-statuses.js';
 
 /**
  * `secwatch deliveries`: the recorded deliveries as JSON lines, oldest first (optionally one

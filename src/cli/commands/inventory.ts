@@ -1,9 +1,8 @@
-import { Option, type Command } from 'commander';
 import type { InventoryFormat } from '../../inventory/collect.js';
 import { formatRowError } from '../../inventory/collect.js';
 import { effectiveInventory } from '../../inventory/effective.js';
 import { loadInventory } from '../../inventory/load.js';
-import { INVENTORY_FORMATS, readInventory } from '../../inventory/read.js';
+import { readInventory } from '../../inventory/read.js';
 import { openStore } from '../../store/index.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { loadCliConfig } from '../config-option.js';
@@ -85,25 +84,3 @@ export async function inventoryListCommand(options: InventoryListOptions, io: Ou
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** `secwatch inventory import|list`, registered by main.ts (kept here so main.ts stays a list of commands). */
-export function addInventoryCommands(program: Command, finish: (code: number) => void): void {
-  const inventory = program.command('inventory').description('import and list the inventory kept in the store (YAML, CSV, CycloneDX JSON)');
-  inventory
-    .command('import')
-    .description('replace one collection in the store with the items of FILE; prints added/changed/removed; row errors on stderr')
-    .argument('<file>', 'inventory file: .yaml/.yml, .csv or CycloneDX .json')
-    .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-    .option('--collection <name>', 'collection to replace (default: the YAML "collection:", else the file name)')
-    .addOption(new Option('-f, --format <format>', 'file format (default: from the extension, else the content)').choices([...INVENTORY_FORMATS]))
-    .option('--strict', 'import nothing if any row has an error')
-    .option('--json', 'print the summary as one JSON line')
-    .action(async (file: string, opts: InventoryImportOptions) => finish(await inventoryImportCommand(file, opts)));
-  inventory
-    .command('list')
-    .description('the inventory matching uses (config files + stored collections) as JSON lines')
-    .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-    .option('--collection <name>', 'only this collection')
-    .option('--stored', 'only the collections in the store')
-    .action(async (opts: InventoryListOptions) => finish(await inventoryListCommand(opts)));
-}

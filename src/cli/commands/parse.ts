@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ParseError, describeError } from '../../errors.js';
 import { normalizeAdvisory } from '../../normalize/normalize.js';
-import { detectFormat, parsers } from '../../parse/index.js';
+import { detectFormat } from '../../parse/detect.js';
+import { loadParser, PARSER_FORMATS } from '../../parse/load-parser.js';
 import type { DocumentFormat } from '../../parse/parser.js';
 import { CliFailure } from '../failure.js';
-import { loadConfigFile } from '../../config/load.js';
 import type { HtmlPageSpec } from '../../parse/html/index.js';
-import { htmlPageSpec } from '../../sources/html/index.js';
-import { parseMboxFile } from './parse-mbox.js';
-import { signatureOfFile } from './verify.js';
 
 export interface ParseCommandOptions {
   readonly format: 'auto' | DocumentFormat;
@@ -30,15 +27,17 @@ export async function parseCommand(file: string, options: ParseCommandOptions): 
   }
   const format = options.format === 'auto' ? detectFormat(body) : options.format;
   // Archives: each message its own advisory, signature and error (src/cli/commands/parse-mbox.ts).
-  if (format === 'mbox') return parseMboxFile(file, body, options);
-  if (!format) throw new CliFailure(2, `${file}: cannot tell the format; pass --format ${Object.keys(parsers).join('|')}`);
-  const html = format === 'html' && options.config ? htmlSourceOf(options.config, options.sourceId) : undefined;
+  // Imported on use: mail parsing and OpenPGP are most of a cold start, and most files need neither.
+  if (format === 'mbox') return (await import('./parse-mbox.js')).parseMboxFile(file, body, options);
+  if (!format) throw new CliFailure(2, `${file}: cannot tell the format; pass --format ${PARSER_FORMATS.join('|')}`);
+  const html = format === 'html' && options.config ? await htmlSourceOf(options.config, options.sourceId) : undefined;
   try {
-    const parsed = await parsers[format](
+    const parse = await loadParser(format);
+    const parsed = await parse(
       { sourceId: options.sourceId ?? html?.id ?? format, sourceKind: format, url: file, body, fetchedAt: new Date(0) },
       options.vendor ? { vendor: options.vendor } : html ? { html: html.spec } : {},
     );
-    const signature = options.keys && options.keys.length > 0 ? await signatureOfFile(file, body, options.keys) : undefined;
+    const signature = options.keys && options.keys.length > 0 ? await (await import('./verify.js')).signatureOfFile(file, body, options.keys) : undefined;
     const out = parsed.map((p) => JSON.stringify(normalizeAdvisory(signature ? { ...p, signature } : p))).join('\n');
     process.stdout.write(out ? `${out}\n` : '');
     return 0;
@@ -49,7 +48,9 @@ export async function parseCommand(file: string, options: ParseCommandOptions): 
 }
 
 /** The html source of a config that `parse --format html --config` reads selectors from. */
-function htmlSourceOf(configFile: string, sourceId: string | undefined): { id: string; spec: HtmlPageSpec } {
+async function htmlSourceOf(configFile: string, sourceId: string | undefined): Promise<{ id: string; spec: HtmlPageSpec }> {
+  // Imported here: only `--format html --config` needs the config loader (cold start of `parse`).
+  const [{ loadConfigFile }, { htmlPageSpec }] = await Promise.all([import('../../config/load.js'), import('../../sources/html/index.js')]);
   const sources = loadConfigFile(configFile).sources.filter((s) => s.kind === 'html' && (sourceId === undefined || s.id === sourceId));
   const source = sources[0];
   if (!source || sources.length > 1) {

@@ -6,8 +6,10 @@ import { createTransport, type NodemailerError, type SendMailOptions } from 'nod
 import type { DkimKey } from '../../config/dkim.js';
 import { describeError } from '../../errors.js';
 import { sha256Hex } from '../../util/hash.js';
-import type { Alert, Channel, DeliveryResult } from '../channel.js';
+import type { Channel, DeliveryContext, DeliveryResult } from '../channel.js';
+import { digestSubject, renderDigestHtml, renderDigestText } from '../digest/render-digest.js';
 import { alertSubject, renderAlertHtml, renderAlertText } from '../render.js';
+import { type FooterLinks, withHtmlFooter, withTextFooter } from './unsubscribe-footer.js';
 
 /** `smtp`: a pooled connection to the URL (which may hold a password); `outbox`: .eml files for offline use. */
 export type EmailTransport = ({ readonly kind: 'smtp'; readonly url: string } | { readonly kind: 'outbox'; readonly dir: string }) & {
@@ -22,6 +24,8 @@ export interface EmailChannelOptions {
   readonly transport: EmailTransport;
   /** Extra headers, e.g. List-Unsubscribe for a store subscriber (src/pipeline/store-subscriptions.ts). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A store subscriber's unsubscribe and settings pages, linked in the text and HTML body. */
+  readonly footerLinks?: FooterLinks;
 }
 
 /** Nodemailer codes for a connection that broke or never came up: worth another attempt. */
@@ -31,7 +35,7 @@ const TRANSIENT_FS = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN']);
 
 interface Mailer {
   /** Hand the message over; resolves with the Message-ID used and any recipients the server refused. */
-  send(message: SendMailOptions, alert: Alert): Promise<{ messageId: string; rejected: readonly string[] }>;
+  send(message: SendMailOptions, id: string): Promise<{ messageId: string; rejected: readonly string[] }>;
   close(): void;
 }
 
@@ -39,38 +43,65 @@ interface Mailer {
 export function createEmailChannel(options: EmailChannelOptions): Channel {
   const mailer = createMailer(options.transport);
   const scrub = scrubber(options.transport);
+  const links = options.footerLinks;
+
+  /** Hand one message over; the id names the .eml file and seeds the Message-ID. */
+  async function deliver(id: string, subscriptionId: string, message: SendMailOptions, ctx: DeliveryContext): Promise<DeliveryResult> {
+    let sent: { messageId: string; rejected: readonly string[] };
+    try {
+      sent = await mailer.send(message, id);
+    } catch (err) {
+      return fromMailError(err, scrub);
+    }
+    // Some recipients accepted: the alert is delivered, but the refused addresses need a human.
+    if (sent.rejected.length > 0) {
+      ctx.log.warn({ alertId: id, subscriptionId, rejected: sent.rejected }, 'SMTP server refused some recipients');
+    }
+    return { status: 'sent', remoteId: sent.messageId };
+  }
+
+  function headers(id: string): Record<string, string> {
+    return {
+      'X-Secwatch-Alert-Id': id,
+      // RFC 3834: no vacation auto-replies to a robot (and Exchange's equivalent).
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      ...options.headers,
+    };
+  }
+
   return {
     kind: 'email',
     async send(alert, ctx): Promise<DeliveryResult> {
       const now = ctx.clock.now();
+      const text = renderAlertText(alert, now);
+      const html = renderAlertHtml(alert, now);
       const message: SendMailOptions = {
         from: options.from,
         to: [...options.to],
         subject: alertSubject(alert, now),
-        text: renderAlertText(alert, now),
-        html: renderAlertHtml(alert, now),
+        text: links ? withTextFooter(text, links) : text,
+        html: links ? withHtmlFooter(html, links) : html,
         messageId: messageIdFor(alert.id, options.from),
         date: now,
-        headers: {
-          'X-Secwatch-Alert-Id': alert.id,
-          // RFC 3834: no vacation auto-replies to a robot (and Exchange's equivalent).
-          'Auto-Submitted': 'auto-generated',
-          'X-Auto-Response-Suppress': 'All',
-          ...options.headers,
-        },
+        headers: headers(alert.id),
         ...(alert.advisory.severity === 'critical' ? { priority: 'high' } : {}),
       };
-      let sent: { messageId: string; rejected: readonly string[] };
-      try {
-        sent = await mailer.send(message, alert);
-      } catch (err) {
-        return fromMailError(err, scrub);
-      }
-      // Some recipients accepted: the alert is delivered, but the refused addresses need a human.
-      if (sent.rejected.length > 0) {
-        ctx.log.warn({ alertId: alert.id, subscriptionId: alert.subscriptionId, rejected: sent.rejected }, 'SMTP server refused some recipients');
-      }
-      return { status: 'sent', remoteId: sent.messageId };
+      return deliver(alert.id, alert.subscriptionId, message, ctx);
+    },
+    async sendDigest(digest, ctx): Promise<DeliveryResult> {
+      const message: SendMailOptions = {
+        from: options.from,
+        to: [...options.to],
+        subject: digestSubject(digest),
+        text: renderDigestText(digest, links),
+        html: renderDigestHtml(digest, links),
+        // The digest id, not the time: a resend after a crash is the same message to every client.
+        messageId: messageIdFor(digest.id, options.from),
+        date: ctx.clock.now(),
+        headers: headers(digest.id),
+      };
+      return deliver(digest.id, digest.subscriptionId, message, ctx);
     },
     close() {
       mailer.close();
@@ -124,9 +155,9 @@ function createMailer(transport: EmailTransport): Mailer {
         ...(transport.dkim ? { dkim: { ...transport.dkim } } : {}),
       });
       return {
-        async send(message, alert) {
+        async send(message, id) {
           const info = await stream.sendMail(message);
-          const file = join(transport.dir, `${safeAlertId(alert.id)}.eml`);
+          const file = join(transport.dir, `${safeAlertId(id)}.eml`);
           await mkdir(transport.dir, { recursive: true });
           // Write then rename: a reader of the outbox never sees half a message; a retry overwrites.
           await writeFile(`${file}.tmp`, info.message as Buffer);

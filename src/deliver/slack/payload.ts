@@ -24,7 +24,7 @@ export type SlackBlock =
 /** One alert → one Slack message that always fits Slack's limits (item lists end in "and N more"). */
 export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
   const v = alertView(alert, now);
-  const header = clip(`${v.severityLabel}: ${v.title}`, SLACK_MAX_HEADER_TEXT);
+  const header = clip(`${v.reminderText ? 'Reminder: ' : ''}${v.severityLabel}: ${v.title}`, SLACK_MAX_HEADER_TEXT);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
     section(`*${esc(v.severityLabel)}* (${esc(v.severityWhy)}) · ${esc(v.changeText)} · ${esc(v.advisoryId)}${v.cvesText ? ` · ${esc(v.cvesText)}` : ''}`),
@@ -33,7 +33,8 @@ export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
   if (v.matches.length > 0) {
     const lines = v.matches.map(
       (m) =>
-        `• *${esc(m.name)}* (${esc(m.collection)}${m.location ? `, ${esc(m.location)}` : ''}) ×${m.instances}${m.exposed ? ', internet-facing' : ''}, ${esc(m.confidence)} confidence, apply by ${esc(m.applyByText)}\n   _${esc(m.reason)}_`,
+        `• *${esc(m.name)}* (${esc(m.collection)}${m.location ? `, ${esc(m.location)}` : ''}) ×${m.instances}${m.exposed ? ', internet-facing' : ''}, ${esc(m.confidence)} confidence, apply by ${esc(m.applyByText)}\n   _${esc(m.reason)}_` +
+        (m.ackApplied && m.ackNotApplicable ? `\n   <${m.ackApplied}|Mark applied> · <${m.ackNotApplicable}|Not applicable>` : ''),
     );
     blocks.push(section(listText(`*Matched items (${v.matchCount}):*`, lines)));
   }
@@ -47,7 +48,8 @@ export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
   blocks.push(section(clip(`*What to apply:*\n${apply}`, SLACK_MAX_SECTION_TEXT)));
   const link = v.url ?? r.url;
   if (link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open advisory' }, url: link }] });
-  return { text: `${v.subject}${link ? ` ${link}` : ''}`, blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };
+  // `text` is mrkdwn too (the notification): a title holding <!channel> must not ping anyone.
+  return { text: esc(`${v.subject}${link ? ` ${link}` : ''}`), blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };
 }
 
 /** Header plus as many lines as fit in one section, then "and N more". */

@@ -23,7 +23,7 @@ export function alertCard(alert: Alert, now: Date, format: TeamsFormat): CardCon
         ['Rule', v.applyByRule],
         ['Advisory', `${v.advisoryId}, published ${v.published}`],
         ['CVEs', v.cvesText],
-        ['Change', alert.change === 'new' ? 'New advisory' : `Revised (revision ${alert.advisory.revision})`],
+        ['Change', v.reminderText ?? (alert.change === 'new' ? 'New advisory' : `Revised (revision ${alert.advisory.revision})`)],
       ],
     },
   ];
@@ -39,6 +39,9 @@ export function alertCard(alert: Alert, now: Date, format: TeamsFormat): CardCon
     const where = [m.collection, m.location].filter((x): x is string => x !== null).join(', ');
     const line = `${m.name} (${where}) ×${m.instances}${m.version ? `, version ${m.version}` : ''}, ${m.confidence} confidence, apply by ${m.applyByText}`;
     units.push({ type: 'text', md: `• ${esc(line)}`, tight: true });
+    if (m.ackApplied && m.ackNotApplicable) {
+      units.push({ type: 'text', md: `${mdLink('Mark applied', m.ackApplied, esc)} · ${mdLink('Not applicable', m.ackNotApplicable, esc)}`, tight: true });
+    }
   }
   const r = v.remediation;
   units.push({ type: 'text', md: esc('What to apply'), weight: 'bolder' });
@@ -53,7 +56,7 @@ export function alertCard(alert: Alert, now: Date, format: TeamsFormat): CardCon
   for (const a of apply) units.push({ type: 'text', md: a, tight: true });
   const link = v.url ?? r.url;
   return {
-    title: `${v.severityLabel}: ${v.title}`,
+    title: `${v.reminderText ? 'Reminder: ' : ''}${v.severityLabel}: ${v.title}`,
     color: alert.advisory.severity === 'critical' ? 'attention' : alert.advisory.severity === 'important' ? 'warning' : 'default',
     summary: v.subject,
     units,

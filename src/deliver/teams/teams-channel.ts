@@ -2,7 +2,10 @@
 // (MessageCard). Teams throttles at about 4 requests a second and answers 429 with Retry-After;
 // a deleted workflow or connector answers 404 or 410.
 import type { Channel, DeliveryResult } from '../channel.js';
-import { chatOutcome, originOf, postChat, scrubUrl } from '../chat-webhook.js';
+import { postChatParts } from '../chat-parts.js';
+import { originOf, scrubUrl } from '../chat-webhook.js';
+import { digestRenderTime, digestTitle } from '../digest/digest.js';
+import { splitTeamsDigest } from '../digest-split.js';
 import { buildTeamsMessages } from './alert-card.js';
 import type { TeamsFormat } from './cards.js';
 
@@ -14,7 +17,7 @@ export interface TeamsChannelOptions {
 
 /**
  * One card per alert, or its parts in order when it is over the size limit. A part that fails
- * stops the rest; the retry sends every part again, so a receiver may see early parts twice.
+ * stops the rest; the retry resends from that part on (ctx.parts records what was accepted).
  */
 export function createTeamsChannel(options: TeamsChannelOptions): Channel {
   const label = originOf(options.url);
@@ -24,15 +27,12 @@ export function createTeamsChannel(options: TeamsChannelOptions): Channel {
     kind: 'teams',
     async send(alert, ctx): Promise<DeliveryResult> {
       if (label === null) return { status: 'failed', reason: 'teams target is not an http(s) URL' };
-      const now = ctx.clock.now();
-      const parts = buildTeamsMessages(alert, now, format);
-      for (const [i, part] of parts.entries()) {
-        const who = parts.length === 1 ? `teams ${label}` : `teams ${label} (part ${i + 1}/${parts.length})`;
-        const posted = await postChat(options.url, JSON.stringify(part), ctx, who, scrub);
-        const outcome = 'outcome' in posted ? posted.outcome : chatOutcome(posted.res, now, who, scrub);
-        if (outcome.status !== 'sent') return outcome;
-      }
-      return { status: 'sent' };
+      return postChatParts(options.url, buildTeamsMessages(alert, ctx.clock.now(), format), ctx, `teams ${label}`, scrub);
+    },
+    async sendDigest(digest, ctx): Promise<DeliveryResult> {
+      if (label === null) return { status: 'failed', reason: 'teams target is not an http(s) URL' };
+      const parts = splitTeamsDigest(digest.alerts, digestRenderTime(digest), format, { title: digestTitle(digest) });
+      return postChatParts(options.url, parts, ctx, `teams ${label} digest`, scrub);
     },
   };
 }

@@ -1,5 +1,5 @@
 // Standard Webhooks payload structure: https://www.standardwebhooks.com/ ("type", "timestamp", "data")
-import type { Alert } from '../channel.js';
+import type { Alert, AlertReminder } from '../channel.js';
 import type { Advisory, Exploitation, Remediation } from '../../model/advisory.js';
 import { describeChange, type MaterialChange } from '../../model/changes.js';
 import type { Confidence } from '../../model/match.js';
@@ -7,8 +7,8 @@ import type { Severity, SeveritySource } from '../../model/severity.js';
 
 /**
  * The event names of issue 8. `*.updated` only follows a material change (quiet revisions), so a
- * receiver may re-open a ticket on it; `data.changes` says what changed. `reminder.due` is
- * reserved for apply-by reminders.
+ * receiver may re-open a ticket on it; `data.changes` says what changed. `reminder.due` is an
+ * apply-by or planned-day reminder (src/remind/), with `data.reminder` saying which.
  */
 export type WebhookEventType =
   | 'advisory.created'
@@ -57,6 +57,8 @@ export interface WebhookPayload {
     /** Empty for a new advisory; for `*.updated`, what changed since the last alerted revision. */
     readonly changes: readonly WebhookChange[];
     readonly advisory: Advisory;
+    /** `reminder.due` only: which reminder (before / due-today / overdue / planned-day), its date and days left. */
+    readonly reminder?: AlertReminder;
   };
 }
 
@@ -93,12 +95,14 @@ export function buildWebhookPayload(alert: Alert, now: Date): WebhookPayload {
       remediation: a.remediation,
       changes: (alert.changes ?? []).map((c) => ({ ...c, text: describeChange(c) })),
       advisory: a,
+      ...(alert.reminder ? { reminder: alert.reminder } : {}),
     },
   };
 }
 
 /** advisory.* or advance_notice.*, created for a new item and updated for a material revision. */
 export function eventType(alert: Alert): WebhookEventType {
+  if (alert.reminder) return 'reminder.due';
   const noun = alert.advisory.kind === 'advance-notice' ? 'advance_notice' : 'advisory';
   return `${noun}.${alert.change === 'new' ? 'created' : 'updated'}`;
 }

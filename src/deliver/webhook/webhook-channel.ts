@@ -2,7 +2,8 @@
 // Retry semantics: RFC 9110 §10.2.3 (Retry-After), §15.5.11 (410 Gone: the receiver asks us to stop).
 import { FetchError } from '../../errors.js';
 import type { PostResult } from '../../net/http-client.js';
-import type { Channel, DeliveryResult } from '../channel.js';
+import type { Channel, DeliveryContext, DeliveryResult } from '../channel.js';
+import { buildWebhookDigest } from '../digest/webhook-digest.js';
 import { parseRetryAfter } from '../retry-after.js';
 import { buildWebhookPayload } from './payload.js';
 import { signWebhook } from './standard-webhooks.js';
@@ -24,25 +25,33 @@ export function createWebhookChannel(options: WebhookChannelOptions): Channel {
   const target = describeTarget(options.url);
   const scrub = scrubber(options);
 
+  /** Sign and POST one body under its webhook-id (a receiver drops a second one with the same id). */
+  async function post(id: string, body: string, now: Date, ctx: DeliveryContext): Promise<DeliveryResult> {
+    if (!target.ok) return { status: 'failed', reason: 'webhook target is not an http(s) URL' };
+    const headers = signWebhook({ id, timestamp: Math.floor(now.getTime() / 1000), body, secret: options.secret });
+    let res: PostResult;
+    try {
+      res = await ctx.http.post(options.url, body, {
+        headers: { ...headers },
+        userSupplied: true,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+    } catch (err) {
+      if (err instanceof FetchError) return fromFetchError(err, target.label, scrub);
+      throw err;
+    }
+    return fromResponse(res, now, target.label, scrub);
+  }
+
   return {
     kind: 'webhook',
     async send(alert, ctx): Promise<DeliveryResult> {
-      if (!target.ok) return { status: 'failed', reason: 'webhook target is not an http(s) URL' };
       const now = ctx.clock.now();
-      const body = JSON.stringify(buildWebhookPayload(alert, now));
-      const headers = signWebhook({ id: alert.id, timestamp: Math.floor(now.getTime() / 1000), body, secret: options.secret });
-      let res: PostResult;
-      try {
-        res = await ctx.http.post(options.url, body, {
-          headers: { ...headers },
-          userSupplied: true,
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        });
-      } catch (err) {
-        if (err instanceof FetchError) return fromFetchError(err, target.label, scrub);
-        throw err;
-      }
-      return fromResponse(res, now, target.label, scrub);
+      return post(alert.id, JSON.stringify(buildWebhookPayload(alert, now)), now, ctx);
+    },
+    async sendDigest(digest, ctx): Promise<DeliveryResult> {
+      const now = ctx.clock.now();
+      return post(digest.id, JSON.stringify(buildWebhookDigest(digest, now)), now, ctx);
     },
   };
 }

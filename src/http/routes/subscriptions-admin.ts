@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginCallback } from 'fastify';
 import { ACK_STATUSES, SUBSCRIPTION_CHANNELS, SUBSCRIPTION_STATUSES, type AckStatus, type Subscription, type SubscriptionChannel, type SubscriptionStatus } from '../../model/subscription.js';
+import { allowListOf, checkUrlAllowed } from '../../net/ssrf-guard.js';
 import { publicLink } from '../../pipeline/store-subscriptions.js';
 import { hashToken, newSubscriptionId, newToken } from '../../util/token.js';
 import { filterProperties, pathParams, settingsFrom, type FilterBody } from '../schemas.js';
@@ -17,9 +18,12 @@ function view(sub: Subscription) {
   return { ...sub, settings, ...(webhookSecret ? { hasWebhookSecret: true } : {}) };
 }
 
-function targetProblem(channel: SubscriptionChannel, target: string): string | undefined {
+function targetProblem(channel: SubscriptionChannel, target: string, allowPrivateHosts: readonly string[]): string | undefined {
   if (channel === 'email') return EMAIL.test(target) ? undefined : 'target must be an email address';
-  return /^https?:\/\/[^\s]+$/i.test(target) ? undefined : 'target must be an http(s) URL';
+  if (!/^https?:\/\/[^\s]+$/i.test(target) || !URL.canParse(target)) return 'target must be an http(s) URL';
+  // Refused early what the SSRF guard would refuse at delivery time (names are judged again then).
+  const refusal = checkUrlAllowed(new URL(target), allowListOf(allowPrivateHosts));
+  return refusal ? `target refused: ${refusal}` : undefined;
 }
 
 export function subscriptionAdminRoutes(deps: HttpDeps): FastifyPluginCallback {
@@ -61,7 +65,7 @@ export function subscriptionAdminRoutes(deps: HttpDeps): FastifyPluginCallback {
       },
       async (request, reply) => {
         const { channel, target } = request.body;
-        const problem = targetProblem(channel, target);
+        const problem = targetProblem(channel, target, deps.config.network.allowPrivateHosts);
         if (problem) return reply.code(400).send({ error: 'bad-request', message: problem });
         const now = deps.clock.now().toISOString();
         const token = newToken();
@@ -111,7 +115,7 @@ export function subscriptionAdminRoutes(deps: HttpDeps): FastifyPluginCallback {
         const cur = await deps.store.getSubscription(request.params.id);
         if (!cur) return reply.code(404).send({ error: 'not-found', message: `no subscription "${request.params.id}"` });
         const { status, target, ...filters } = request.body;
-        const problem = target === undefined ? undefined : targetProblem(cur.channel, target);
+        const problem = target === undefined ? undefined : targetProblem(cur.channel, target, deps.config.network.allowPrivateHosts);
         if (problem) return reply.code(400).send({ error: 'bad-request', message: problem });
         const updated = await deps.store.updateSubscription(
           cur.id,

@@ -1,9 +1,14 @@
 // English calendar dates as release announcements write them: "Monday, December 15, 2025",
-// "December 18th", "January 7th, 2026", "Tuesday 1st November 2022", "15-Dec-2025", "2026-06-18".
+// "December 18th", "January 7th, 2026", "Tuesday 1st November 2022", "15-Dec-2025", "2026-06-18";
+// and the two localisations of Microsoft's bulletin pages in the corpus: "8. Januar 2013" (de-de),
+// "2012 年 2 月 15 日" (ja-jp).
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
 const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const ORD = String.raw`(?:st|nd|rd|th)?`;
+/** German month names; the ones spelt as in English ("April", "August"…) are matched by MONTH too. */
+const GERMAN_MONTHS: Readonly<Record<string, number>> = { januar: 1, februar: 2, märz: 3, april: 4, mai: 5, juni: 6, juli: 7, august: 8, september: 9, oktober: 10, november: 11, dezember: 12 };
+const GERMAN_MONTH = `(${Object.keys(GERMAN_MONTHS).join('|')})`;
 
 /** Patterns in the order they are tried at each position; each names where year, month and day are. */
 const PATTERNS: readonly { re: RegExp; y: number; m: number; d: number }[] = [
@@ -11,6 +16,8 @@ const PATTERNS: readonly { re: RegExp; y: number; m: number; d: number }[] = [
   { re: new RegExp(String.raw`\b(\d{1,2})-${MONTH}-(\d{4})\b`, 'iy'), y: 3, m: 2, d: 1 },
   { re: new RegExp(String.raw`\b${MONTH}\.?\s+(\d{1,2})${ORD}\b(?:,?\s+(\d{4})\b)?`, 'iy'), y: 3, m: 1, d: 2 },
   { re: new RegExp(String.raw`\b(\d{1,2})${ORD}\s+(?:of\s+)?${MONTH}\b(?:,?\s+(\d{4})\b)?`, 'iy'), y: 3, m: 2, d: 1 },
+  { re: new RegExp(String.raw`\b(\d{1,2})\.\s*${GERMAN_MONTH}\s+(\d{4})\b`, 'iuy'), y: 3, m: 2, d: 1 },
+  { re: /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/y, y: 1, m: 2, d: 3 },
 ];
 
 /** A date found in text: `year` is undefined when the text left it out ("December 18th"). */
@@ -71,7 +78,14 @@ export function firstDate(text: string, reference?: string): string | undefined 
   return undefined;
 }
 
-function monthNumber(word: string): number | undefined {
+/** A month as written: a number ("02"), an English name or abbreviation, or a German name. */
+export function monthNumber(word: string): number | undefined {
+  if (/^\d{1,2}$/.test(word)) {
+    const n = Number(word);
+    return n >= 1 && n <= 12 ? n : undefined;
+  }
+  const german = GERMAN_MONTHS[word.toLowerCase()];
+  if (german !== undefined) return german;
   const i = MONTHS.indexOf(word.slice(0, 3).toLowerCase() as (typeof MONTHS)[number]);
   return i < 0 ? undefined : i + 1;
 }

@@ -1,11 +1,13 @@
 // Advance notifications of security releases (DESIGN.md "advance"): which dialect a document is,
-// then its reader. Node.js release posts and OpenSSL forthcoming-release mails are understood.
+// then its reader. Node.js release posts, OpenSSL forthcoming-release mails and Microsoft's monthly
+// bulletin pages (advance notification, then the summary that replaced it) are understood.
 import { ParseError } from '../../errors.js';
 import type { ParsedAdvisory } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
 import { isNodejsPost, parseNodejsPost } from './nodejs-post.js';
 import { isOpensslForthcoming, parseOpensslForthcoming } from './openssl-forthcoming.js';
+import { isMsrcBulletinMonth, parseMsrcBulletinMonth } from './msrc-bulletin-month.js';
 
 const FORMAT = 'advance';
 /** Advance notices are short; anything larger is not one (and bounds the regex work). */
@@ -20,7 +22,8 @@ export function parseAdvanceSync(doc: RawDocument): ParsedAdvisory[] {
   if (text.length > MAX_CHARS) throw new ParseError(FORMAT, `${doc.url}: ${text.length} characters is too long for an advance notification`);
   if (isNodejsPost(text)) return parseNodejsPost(doc, text);
   if (isOpensslForthcoming(text)) return parseOpensslForthcoming(doc, text, mailDate(text));
-  throw new ParseError(FORMAT, `${doc.url}: not a known advance notification (a Node.js security-release post or an OpenSSL forthcoming-release mail)`);
+  if (isMsrcBulletinMonth(text)) return parseMsrcBulletinMonth(doc, text);
+  throw new ParseError(FORMAT, `${doc.url}: not a known advance notification (a Node.js security-release post, an OpenSSL forthcoming-release mail or a Microsoft bulletin advance notification/summary page)`);
 }
 
 /** The Date: header of a mail, as ISO 8601, when the text is a whole message. */

@@ -2,6 +2,7 @@
 // §3.2.2 product_tree, §3.2.3 vulnerabilities). One advisory per document.
 import type { z } from 'zod';
 import { ParseError } from '../../errors.js';
+import { MAX_JSON_DEPTH, tooDeep } from '../json-depth.js';
 import type { AffectedProduct, CvssScore, ParsedAdvisory, Remediation } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
@@ -65,6 +66,8 @@ function readCsaf(body: Uint8Array): CsafDocument {
       ...(where ? { where } : {}),
     });
   }
+  const deep = tooDeep(json);
+  if (deep !== undefined) throw new ParseError(FORMAT, `nested deeper than ${MAX_JSON_DEPTH} levels at ${deep}`, { where: deep });
   const result = csafDocumentSchema.safeParse(json);
   if (!result.success) throw shapeError(result.error);
   return result.data;

@@ -53,7 +53,16 @@ function readRevisions(history: XmlElement | undefined): CvrfRevision[] {
   });
 }
 
-const productIds = (el: XmlElement): string[] => childrenNamed(el, 'ProductID').flatMap((p) => nonEmpty(p.text));
+/** The ProductID children's ids. A loop, not flatMap: a month lists ~100k of them (profile, bench/cvrf.ts). */
+function productIds(el: XmlElement): string[] {
+  const ids: string[] = [];
+  for (const c of el.children) {
+    if (c.name !== 'ProductID') continue;
+    const id = c.text.trim();
+    if (id !== '') ids.push(id);
+  }
+  return ids;
+}
 
 function readVulnerability(v: XmlElement): CvrfVulnerability {
   return {

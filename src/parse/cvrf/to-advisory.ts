@@ -4,6 +4,7 @@ import { ParseError } from '../../errors.js';
 import type { AffectedProduct, CvssScore, Exploitation, ParsedAdvisory, Remediation } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import type { Parser } from '../parser.js';
+import { parseCvrfOffThread } from './off-thread.js';
 import { readCvrfJson } from './read-json.js';
 import { NotCvrfError, readCvrfXml } from './read-xml.js';
 import type { CvrfDocument, CvrfRemediation, CvrfRevision, CvrfVulnerability } from './wire.js';
@@ -17,9 +18,19 @@ const MSRC_RANK: Readonly<Record<string, number>> = { critical: 4, important: 3,
  * One advisory per vulnerability, id `msrc:<CVE>` whatever month lists it, so a re-released CVE
  * updates the same item. A document with no vulnerabilities gives none (CVRF allows it; see README).
  */
-export const parseCvrf: Parser = (doc) => Promise.resolve().then(() => cvrfToAdvisories(doc));
+export const parseCvrf: Parser = (doc) => (doc.body.length >= OFF_THREAD_BYTES ? parseCvrfOffThread(doc) : parseCvrfInline(doc));
 
-function cvrfToAdvisories(doc: RawDocument): ParsedAdvisory[] {
+/**
+ * A month of MSRC CVRF is 3–7 MB and takes a few hundred ms to read: on the main thread that would
+ * stall `serve` (HTTP answers, other sources' polls) for as long. Documents this large are read in
+ * a worker thread (off-thread.ts); smaller ones cost less than starting a thread.
+ */
+export const OFF_THREAD_BYTES = 512 * 1024;
+
+/** The same reading on the calling thread (small documents; the worker runs this too). */
+export const parseCvrfInline: Parser = (doc) => Promise.resolve().then(() => cvrfToAdvisories(doc));
+
+export function cvrfToAdvisories(doc: RawDocument): ParsedAdvisory[] {
   const text = new TextDecoder('utf-8').decode(doc.body);
   let cvrf: CvrfDocument;
   try {
@@ -96,11 +107,16 @@ function highestRating(words: readonly (string | undefined)[]): string | undefin
 
 function affectedProducts(v: CvrfVulnerability, cvrf: CvrfDocument): AffectedProduct[] {
   const ids = new Set(v.statuses.filter((s) => /affected/i.test(s.type) && !/not affected/i.test(s.type)).flatMap((s) => s.productIds));
-  const fixes = v.remediations.filter((r) => r.type === 'Vendor Fix');
+  // Per product id, once: looking each id up in every threat and fix was quadratic in the
+  // products a vulnerability lists (~100 in a 2025 month) and showed in the profile.
+  const severities = new Map<string, (string | undefined)[]>();
+  for (const t of v.threats) if (t.type === 'Severity') for (const p of t.productIds) push(severities, p, t.description);
+  const fixesOf = new Map<string, CvrfRemediation[]>();
+  for (const r of v.remediations) if (r.type === 'Vendor Fix') for (const p of r.productIds) push(fixesOf, p, r);
   return [...ids].map((id) => {
     const known = cvrf.products.get(id);
-    const severity = highestRating(v.threats.filter((t) => t.type === 'Severity' && t.productIds.includes(id)).map((t) => t.description));
-    const mine = fixes.filter((r) => r.productIds.includes(id));
+    const severity = highestRating(severities.get(id) ?? []);
+    const mine = distinctItems(fixesOf.get(id) ?? []);
     const kb = mine.map(kbOf).find((k) => k !== undefined);
     const fixed = distinct(mine.flatMap((r) => r.fixedBuilds));
     return {
@@ -190,6 +206,17 @@ function revisionDates(revisions: readonly CvrfRevision[]): string[] {
 }
 const earliest = (revisions: readonly CvrfRevision[]): string | undefined => revisionDates(revisions)[0];
 const latest = (revisions: readonly CvrfRevision[]): string | undefined => revisionDates(revisions).at(-1);
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** The same object listed twice for one product (a ProductID repeated in a Remediation) counts once, as filter() did. */
+function distinctItems<T>(values: readonly T[]): T[] {
+  return values.length < 2 ? [...values] : [...new Set(values)];
+}
 
 function distinct(values: readonly string[]): string[] {
   return [...new Set(values)];

@@ -22,12 +22,18 @@ export class XmlSyntaxError extends Error {
   }
 }
 
+/**
+ * Deepest element nesting accepted. A real CVRF month nests about 8 levels; a hostile document of
+ * nothing but open tags made parsing quadratic (400,000 `<a>`, 2.4 MB: over a minute), so it is
+ * refused as soon as it goes deeper than this.
+ */
+export const MAX_XML_DEPTH = 256;
+
 /** Parse `text` into its root element; throws XmlSyntaxError when it is not one well-formed element. */
 export function parseXmlTree(text: string): XmlElement {
   const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlElement[] = [root];
   let ending = false;
-  let justOpened = false;
   let failure: XmlSyntaxError | undefined;
   const lineAt = (index: number): number => {
     let line = 1;
@@ -37,27 +43,37 @@ export function parseXmlTree(text: string): XmlElement {
   const parser: Parser = new Parser(
     {
       onopentag(name, attrs) {
+        // Thrown from the handler, this stops htmlparser2 mid-write: nothing past it is read.
+        if (stack.length > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_XML_DEPTH} levels`, lineAt(parser.startIndex));
         const el: XmlElement = { name: localName(name), attrs, children: [], text: '' };
         stack[stack.length - 1]!.children.push(el);
         stack.push(el);
-        justOpened = true;
+      },
+      onprocessinginstruction(name, data) {
+        // htmlparser2 does not read a DTD's internal subset; we refuse it by name rather than let its
+        // "]>" surface as stray text. Entities are never expanded and external ones never fetched.
+        if (name.toLowerCase() === '!doctype' && data.includes('[')) {
+          throw new XmlSyntaxError('a DOCTYPE with an internal subset (entity declarations) is refused', lineAt(parser.startIndex));
+        }
       },
       ontext(data) {
         const top = stack[stack.length - 1]!;
         if (top === root) {
           if (data.trim() !== '') failure ??= new XmlSyntaxError('text outside the root element', lineAt(parser.startIndex));
-        } else {
+        } else if (top.children.length === 0 || data.trim() !== '') {
+          // Indentation between child elements is never read (only leaves' text is); skipping it
+          // spares ~100k string concatenations a month.
           top.text += data;
         }
-        justOpened = false;
       },
       onclosetag(name, isImplied) {
-        // A self-closing tag arrives as an implied close right after its own open; any other implied
-        // close means a missing end tag (truncation, or a mismatched end tag).
+        // A self-closing tag arrives as an implied close while the parser is on that tag ("<b/>");
+        // any other implied close happens on some other element's end tag ("</a>" closing an open
+        // <b>): a missing end tag (truncation, or a mismatched end tag). "<b></a>" is the latter
+        // although nothing came between the open and the close.
         if (ending) failure ??= new XmlSyntaxError(`unexpected end of document: <${name}> is not closed`, lineAt(text.length));
-        else if (isImplied && !justOpened) failure ??= new XmlSyntaxError(`<${name}> is not closed`, lineAt(parser.startIndex));
+        else if (isImplied && text.charCodeAt(parser.startIndex + 1) === SLASH) failure ??= new XmlSyntaxError(`<${name}> is not closed`, lineAt(parser.startIndex));
         stack.pop();
-        justOpened = false;
       },
     },
     { xmlMode: true, decodeEntities: true, recognizeSelfClosing: true },
@@ -71,9 +87,23 @@ export function parseXmlTree(text: string): XmlElement {
   return elements[0]!;
 }
 
+const SLASH = 0x2f;
+
+/**
+ * qname → local name. A month has ~100k elements but a few dozen names: reusing one string per
+ * name measured 3.0–3.1× the bare parse against 3.3–3.5× slicing each (less garbage to collect).
+ */
+const localNames = new Map<string, string>();
+
 function localName(qname: string): string {
-  const colon = qname.indexOf(':');
-  return colon === -1 ? qname : qname.slice(colon + 1);
+  let name = localNames.get(qname);
+  if (name === undefined) {
+    const colon = qname.indexOf(':');
+    name = colon === -1 ? qname : qname.slice(colon + 1);
+    // Bounded: a hostile document could invent endless names.
+    if (localNames.size < 1024) localNames.set(qname, name);
+  }
+  return name;
 }
 
 /** Direct children named `name`. */

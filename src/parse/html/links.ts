@@ -32,5 +32,9 @@ export function advisoryLinks(body: Uint8Array, pageUrl: string, selector: strin
     const allowed = u.protocol === 'file:' ? base.protocol === 'file:' : (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === base.origin;
     if (allowed) out.add(u.href);
   }
+  // Links all refused (other hosts, javascript:, unparsable) would otherwise look like "nothing new".
+  if (out.size === 0) {
+    throw new ParseError('html', `${sourceId}: ${pageUrl}: links selector "${selector}" matched ${hrefs.length} link(s), none to this page's own origin`, { where: selector });
+  }
   return [...out];
 }

@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { ParseError, describeError } from '../../errors.js';
 import { findClearsignedBlocks } from '../../mail/clearsigned.js';
 import { parseMimeTree } from '../../mail/mime-tree.js';
@@ -25,6 +24,8 @@ export async function readMail(raw: Uint8Array, label: string): Promise<MailFact
   if (tree.problems.length > 0) throw new ParseError('mbox', `${label}: broken MIME structure: ${tree.problems.join('; ')}`);
   let parsed;
   try {
+    // Imported on first use: mailparser is the largest part of loading the parsers (CLI cold start).
+    const { simpleParser } = await import('mailparser');
     parsed = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), { skipHtmlToText: false, skipTextLinks: true, skipImageLinks: true });
   } catch (err) {
     throw new ParseError('mbox', `${label}: unreadable mail: ${describeError(err)}`, { cause: err });

@@ -1,6 +1,10 @@
 // List page → advisory links → advisory pages, for sources whose publisher has no feed. Each page
 // is fetched with its own conditional GET (validators kept in the cursor), so a poll downloads
 // only pages that changed; a page that fails is reported by name and the others still count.
+// A file: URL naming a folder stands for the list page: every file in it is one page.
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { SourceConfig } from '../../config/schema.js';
 import { FetchError, describeError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
@@ -8,6 +12,10 @@ import type { GetResult, Validators } from '../../net/http-client.js';
 import { advisoryLinks } from '../../parse/html/index.js';
 import type { SourceState } from '../../store/store.js';
 import type { FetchResult, Source, SourceContext } from '../source.js';
+import { folderOf } from '../local-folder.js';
+
+/** Upper bound on the files of a folder source, so a misconfigured path fails clearly instead of walking a disk. */
+const MAX_FOLDER_FILES = 10_000;
 
 /** Validators per advisory page URL, from the previous poll. */
 export interface PagesCursor {
@@ -32,6 +40,8 @@ export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | 
       ...(validators ? { validators } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
+  const folder = await folderOf(config.url);
+  if (folder !== undefined) return fetchFolderPages(ctx, state, o, folder, get);
   const list = await get(config.url, state?.validators);
   if (list.status === 'not-modified') return { status: 'not-modified', validators: list.validators, ...(state?.cursor ? { cursor: state.cursor } : {}) };
   const doc = (url: string, body: Uint8Array, contentType: string | undefined): RawDocument => ({
@@ -72,6 +82,49 @@ export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | 
   const cursor: PagesCursor = { pages: seen };
   if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: list.validators, cursor };
   return { status: 'ok', validators: list.validators, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
+}
+
+/**
+ * A folder of pages (saved advisories, a synced copy of a vendor's pages): every file below it is
+ * one page, read again only when its size or mtime changed (the validators the file: client gives).
+ * A file that cannot be read is reported by name and not remembered, so the next poll tries again.
+ */
+async function fetchFolderPages(ctx: SourceContext, state: SourceState | undefined, o: LinkedPagesOptions, folder: string, get: (url: string, v: Validators | undefined) => Promise<GetResult>): Promise<FetchResult> {
+  const { config } = o;
+  const files = await listFolder(folder, config.url);
+  const previous = readCursor(state?.cursor);
+  const seen: Record<string, Validators> = {};
+  const documents: RawDocument[] = [];
+  const problems: string[] = [];
+  for (const path of files) {
+    const url = pathToFileURL(path).href;
+    const key = relative(folder, path).split(sep).join('/');
+    try {
+      const res = await get(url, previous.pages[key]);
+      seen[key] = res.validators;
+      if (res.status === 'ok') documents.push({ sourceId: config.id, sourceKind: config.kind, url: res.url, body: res.body, fetchedAt: ctx.clock.now(), ...(res.contentType ? { contentType: res.contentType } : {}) });
+    } catch (err) {
+      if (!(err instanceof FetchError)) throw err;
+      problems.push(`${config.id}: ${url}: ${describeError(err)}`);
+      ctx.log.warn({ source: config.id, url, err: describeError(err) }, 'file in the source folder not read');
+    }
+  }
+  const cursor: PagesCursor = { pages: seen };
+  if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: {}, cursor };
+  return { status: 'ok', validators: {}, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
+}
+
+/** Every regular, non-hidden file below `folder`, sorted so polls read them in a stable order. */
+async function listFolder(folder: string, url: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    throw new FetchError('other', url, `${folder}: cannot list (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => join(e.parentPath, e.name));
+  if (files.length > MAX_FOLDER_FILES) throw new FetchError('too-large', url, `${folder}: more than ${MAX_FOLDER_FILES} files`);
+  return files.sort();
 }
 
 function readCursor(value: unknown): PagesCursor {

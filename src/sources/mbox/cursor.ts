@@ -5,15 +5,13 @@ export interface MboxCursor {
   readonly offset: number;
   /** SHA-256 of the archive's first `offset` bytes: if they changed, the archive was rewritten and is read whole. */
   readonly prefixSha256: string;
-  /** The last message of the archive when read: it may still have been growing, so a changed copy is read again. */
-  readonly tail?: { readonly key: string; readonly sha256: string };
-  /** Message-IDs (or "sha256:…" for mails without one) already yielded, newest last, capped. */
+  /** Keys (Message-ID + content hash, see messageKey) of the messages already yielded, newest last, capped. */
   readonly seen: readonly string[];
   /** Maildir: file names (without flags) already read. */
   readonly files?: readonly string[];
 }
 
-/** How many Message-IDs a cursor keeps: a list archive's months, not its whole history. */
+/** How many message keys a cursor keeps: a list archive's months, not its whole history. */
 export const MAX_SEEN = 20_000;
 
 export const EMPTY_CURSOR: MboxCursor = { offset: 0, prefixSha256: '', seen: [] };
@@ -23,11 +21,9 @@ export function readMboxCursor(value: unknown): MboxCursor {
   if (typeof value !== 'object' || value === null) return EMPTY_CURSOR;
   const v = value as Record<string, unknown>;
   const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
-  const tail = v.tail as { key?: unknown; sha256?: unknown } | undefined;
   return {
     offset: typeof v.offset === 'number' && Number.isInteger(v.offset) && v.offset >= 0 ? v.offset : 0,
     prefixSha256: typeof v.prefixSha256 === 'string' ? v.prefixSha256 : '',
-    ...(tail && typeof tail.key === 'string' && typeof tail.sha256 === 'string' ? { tail: { key: tail.key, sha256: tail.sha256 } } : {}),
     seen: strings(v.seen),
     ...(Array.isArray(v.files) ? { files: strings(v.files) } : {}),
   };

@@ -14,7 +14,8 @@ import { folderOf } from '../local-folder.js';
 /**
  * Incremental: the cursor keeps the offset of the last message read and a hash of the archive up
  * to it. An archive that only grew is split from that offset; one whose start changed (rotated,
- * re-generated) is split whole, and Message-IDs already seen are skipped either way.
+ * re-generated) is split whole, and messages already seen (same Message-ID and content, see
+ * messageKey) are skipped either way.
  */
 export function createMboxSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
   const maxBytes = config.maxBytes ?? defaults.maxBytes;
@@ -40,23 +41,23 @@ export function createMboxSource(config: SourceConfig, defaults: { readonly maxB
 
   function readArchive(ctx: SourceContext, url: string, body: Uint8Array, validators: FetchResult['validators'], previous: MboxCursor): FetchResult {
     const problems: string[] = [];
-    const unpacked = gunzipIfNeeded(body);
+    const unpacked = gunzipIfNeeded(body, maxBytes);
     if (unpacked.problem) problems.push(`${config.id}: ${url}: ${unpacked.problem}`);
     const archive = unpacked.bytes;
     const grew = previous.offset > 0 && archive.byteLength >= previous.offset && sha256Hex(archive.subarray(0, previous.offset)) === previous.prefixSha256;
     let messages = splitMbox(archive, { format, from: grew ? previous.offset : 0 });
     // The saved offset must still be a separator; if not, read the archive whole.
     if (grew && messages[0]?.start !== previous.offset) messages = splitMbox(archive, { format });
-    if (!grew && previous.offset > 0) ctx.log.info({ source: config.id, url }, 'mbox archive changed before the saved offset; reading it whole (Message-ID dedupe)');
+    if (!grew && previous.offset > 0) ctx.log.info({ source: config.id, url }, 'mbox archive changed before the saved offset; reading it whole (messages already seen are skipped)');
     if (messages.length === 0 && archive.byteLength > 0) problems.push(`${config.id}: ${url}: no "From " separated message in the archive`);
 
     const seen = new Set(previous.seen);
     const documents: RawDocument[] = [];
     const fresh: string[] = [];
     for (const m of messages) {
+      // The key holds the content: a last message read while still being written is read again once grown.
       const key = messageKey(m.raw);
-      const grown = previous.tail?.key === key && previous.tail.sha256 !== sha256Hex(m.raw);
-      if (seen.has(key) && !grown) continue;
+      if (seen.has(key)) continue;
       seen.add(key);
       fresh.push(key);
       documents.push(mailDocument(url, m.raw, m.index, ctx));
@@ -66,7 +67,6 @@ export function createMboxSource(config: SourceConfig, defaults: { readonly maxB
     const cursor: MboxCursor = {
       offset,
       prefixSha256: sha256Hex(archive.subarray(0, offset)),
-      ...(last ? { tail: { key: messageKey(last.raw), sha256: sha256Hex(last.raw) } } : previous.tail ? { tail: previous.tail } : {}),
       seen: remember(previous.seen, fresh),
     };
     if (documents.length === 0) {

@@ -191,6 +191,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    id: 7,
+    name: 'delivery progress',
+    sql: `
+      -- How far a delivery got inside one attempt (JSON): the parts of a split Slack/Teams message a
+      -- receiver accepted, and a digest's frozen member list, so a retry resends only what is missing.
+      ALTER TABLE deliveries ADD COLUMN progress TEXT;
+    `,
+  },
 ];
 
 /**

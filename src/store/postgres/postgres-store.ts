@@ -13,7 +13,7 @@ import { pgSubscriptions } from './subscriptions.js';
 import { pgInventory } from './inventory.js';
 
 const DELIVERY_COLUMNS =
-  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until';
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until, progress';
 /** Due at $1: pending, or a retry whose time has come; and nobody holds a live claim on it. */
 const DUE = `(status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)))
   AND (claimed_until IS NULL OR claimed_until <= $1)`;
@@ -178,6 +178,11 @@ export function createPostgresStore({ pool }: PgConnection): Store {
       }),
     getDelivery: (key) =>
       run('getDelivery', async () => (await query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = $1`, [key])).map(toDelivery)[0]),
+    saveDeliveryProgress: (key, progress) =>
+      run('saveDeliveryProgress', async () => {
+        const { rowCount } = await pool.query(`UPDATE deliveries SET progress = $2 WHERE key = $1`, [key, JSON.stringify(progress)]);
+        if (rowCount === 0) throw new StoreError(`saveDeliveryProgress: no delivery with key ${key}`);
+      }),
     updateDelivery: (key, u) =>
       run('updateDelivery', async () => {
         // Fields left out are cleared: an update states the whole attempt state, not a patch.

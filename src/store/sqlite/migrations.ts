@@ -187,6 +187,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    id: 7,
+    name: 'delivery progress',
+    sql: `
+      -- How far a delivery got inside one attempt (JSON): the parts of a split Slack/Teams message a
+      -- receiver accepted, and a digest's frozen member list, so a retry resends only what is missing.
+      ALTER TABLE deliveries ADD COLUMN progress TEXT;
+    `,
+  },
 ];
 
 /**

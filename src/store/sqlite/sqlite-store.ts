@@ -19,7 +19,7 @@ import { sqliteInventory } from './inventory.js';
 const NO_LIMIT = -1;
 const BUSY_TIMEOUT_MS = 5000;
 const DELIVERY_COLUMNS =
-  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until';
+  'key, subscription_id, advisory_id, revision, channel, payload, status, attempts, created_at, next_attempt_at, sent_at, last_error, claimed_until, progress';
 /** Due: pending, or a retry whose time has come; and nobody holds a live claim on it. */
 const DUE = `(status = 'pending' OR (status = 'retry' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)))
   AND (claimed_until IS NULL OR claimed_until <= @now)`;
@@ -106,13 +106,20 @@ export function openSqliteStore(path: string): Store {
       run('listDueDeliveries', () => q.listDue.all({ now: iso(now), limit: limit ?? NO_LIMIT }).map(toDelivery)),
     claimDeliveries: ({ now, leaseMs, key, limit }) =>
       run('claimDeliveries', () =>
-        q.claimDeliveries
+        // One key: its own statement, found by primary key. In the shared one, `@key IS NULL OR …`
+        // makes SQLite scan and sort every due delivery for each claim (bench/email.ts).
+        (key === undefined ? q.claimDeliveries : q.claimDelivery)
           .all({ now: iso(now), until: iso(new Date(now.getTime() + leaseMs)), key: key ?? null, limit: limit ?? NO_LIMIT })
           .map(toDelivery)
           // RETURNING gives no order; the contract says oldest first.
           .sort(oldestFirst),
       ),
     getDelivery: (key) => run('getDelivery', () => ifFound(q.getDelivery.get(key), toDelivery)),
+    saveDeliveryProgress: (key, progress) =>
+      run('saveDeliveryProgress', () => {
+        const { changes } = q.saveDeliveryProgress.run({ key, progress: JSON.stringify(progress) });
+        if (changes === 0) throw new StoreError(`saveDeliveryProgress: no delivery with key ${key}`);
+      }),
     updateDelivery: (key, u) =>
       run('updateDelivery', () => {
         // Fields left out are cleared: an update states the whole attempt state, not a patch.
@@ -229,7 +236,11 @@ function prepare(db: Database.Database) {
        WHERE key IN (SELECT key FROM deliveries WHERE (@key IS NULL OR key = @key) AND ${DUE} ORDER BY created_at, key LIMIT @limit)
        RETURNING ${DELIVERY_COLUMNS}`,
     ),
+    claimDelivery: db.prepare<{ now: string; until: string; key: string | null; limit: number }, DeliveryRow>(
+      `UPDATE deliveries SET claimed_until = @until WHERE key = @key AND ${DUE} RETURNING ${DELIVERY_COLUMNS}`,
+    ),
     getDelivery: db.prepare<[string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE key = ?`),
+    saveDeliveryProgress: db.prepare<{ key: string; progress: string }>(`UPDATE deliveries SET progress = @progress WHERE key = @key`),
     updateDelivery: db.prepare<Record<string, unknown>>(
       `UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @nextAttemptAt,
          sent_at = @sentAt, last_error = @lastError, claimed_until = NULL WHERE key = @key`,
