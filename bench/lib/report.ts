@@ -24,7 +24,8 @@ export const metMark = (met: boolean | null): string => (met === null ? '—' : 
 
 const ratioText = (ratio: number | null): string => (ratio === null ? '—' : `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×`);
 
-const valueText = (v: { readonly value: number; readonly unit: string }): string => `${formatNumber(v.value)} ${v.unit}`;
+/** A skipped measurement carries NaN (see its notes for why). */
+const valueText = (v: { readonly value: number; readonly unit: string }): string => (Number.isNaN(v.value) ? 'skipped' : `${formatNumber(v.value)} ${v.unit}`);
 
 export function printRows(rows: readonly BenchRow[]): void {
   for (const row of rows) {

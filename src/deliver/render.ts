@@ -1,12 +1,11 @@
 // Alert text and HTML from templates/email/*.hbs (Handlebars 4: https://handlebarsjs.com/guide/).
 // Pure apart from reading the two templates once; the view model does the thinking, templates only lay out.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import { AppError, describeError } from '../errors.js';
 import type { Advisory } from '../model/advisory.js';
 import { describeChange, describeChanges } from '../model/changes.js';
 import type { SeveritySource } from '../model/severity.js';
 import type { Alert } from './channel.js';
+import { emailTemplates } from './email-templates.js';
 
 const NO_DEADLINE = 'no deadline: next scheduled maintenance';
 const SUBJECT_MAX = 200;
@@ -233,27 +232,7 @@ function clip(s: string, max: number): string {
 }
 
 type Template = (view: AlertView) => string;
-let compiled: { text: Template; html: Template } | undefined;
-
-/** Read and compile once per process; a private Handlebars instance so nothing global is touched. */
-function templates(): { text: Template; html: Template } {
-  if (compiled) return compiled;
-  const dir = new URL('../../templates/email/', import.meta.url);
-  const hbs = Handlebars.create();
-  const load = (name: string): string => {
-    try {
-      return readFileSync(new URL(name, dir), 'utf8');
-    } catch (err) {
-      throw new AppError('TEMPLATE_FAILED', `cannot read template ${name}: ${describeError(err)}`, { cause: err });
-    }
-  };
-  compiled = {
-    // Plain text must not be HTML-escaped; it is never put into markup.
-    text: hbs.compile<AlertView>(load('alert.txt.hbs'), { strict: true, noEscape: true }),
-    html: hbs.compile<AlertView>(load('alert.html.hbs'), { strict: true }),
-  };
-  return compiled;
-}
+const templates = emailTemplates<AlertView>('alert');
 
 function run(template: Template, alert: Alert, name: string, now: Date | undefined): string {
   const view = alertView(alert, now);

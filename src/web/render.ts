@@ -1,9 +1,9 @@
 // Pages from templates/web/*.hbs (Handlebars 4: `{{ }}` escapes; no template uses `{{{ }}}`).
 // Every page template wraps itself in the `layout` partial block, so the layout never takes
 // pre-rendered HTML. Templates are read and compiled once per process, on a private instance.
-import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { AppError, describeError } from '../errors.js';
+import { readTemplate } from '../util/template-file.js';
 import { WEB } from './paths.js';
 
 export const PAGES = ['deadlines', 'advisories', 'advisory', 'advance-notices', 'sources', 'subscriptions', 'subscriber', 'login', 'message'] as const;
@@ -45,11 +45,7 @@ function templates(): Map<PageName, Template> {
 }
 
 function load(name: string): string {
-  try {
-    return readFileSync(new URL(name, DIR), 'utf8');
-  } catch (err) {
-    throw new AppError('TEMPLATE_FAILED', `cannot read template templates/web/${name}: ${describeError(err)}`, { cause: err });
-  }
+  return readTemplate(DIR, name);
 }
 
 /** A whole HTML page: the page's view at the root, the layout's under `layout`. */

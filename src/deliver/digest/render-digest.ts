@@ -1,9 +1,8 @@
 // A digest email from templates/email/digest.{txt,html}.hbs: the same per-alert view as a single
 // alert (render.ts alertView), shortened to what a scan of many items needs. HTML is escaped by
 // Handlebars; the text part is never put into markup.
-import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import { AppError, describeError } from '../../errors.js';
+import { emailTemplates } from '../email-templates.js';
 import { alertView } from '../render.js';
 import { digestRenderTime, digestTitle, type Digest } from './digest.js';
 import type { FooterLinks } from '../email/unsubscribe-footer.js';
@@ -77,25 +76,7 @@ export function renderDigestHtml(digest: Digest, links?: FooterLinks): string {
 }
 
 type Template = (view: DigestView) => string;
-let compiled: { text: Template; html: Template } | undefined;
-
-function templates(): { text: Template; html: Template } {
-  if (compiled) return compiled;
-  const dir = new URL('../../../templates/email/', import.meta.url);
-  const hbs = Handlebars.create();
-  const load = (name: string): string => {
-    try {
-      return readFileSync(new URL(name, dir), 'utf8');
-    } catch (err) {
-      throw new AppError('TEMPLATE_FAILED', `cannot read template ${name}: ${describeError(err)}`, { cause: err });
-    }
-  };
-  compiled = {
-    text: hbs.compile<DigestView>(load('digest.txt.hbs'), { strict: true, noEscape: true }),
-    html: hbs.compile<DigestView>(load('digest.html.hbs'), { strict: true }),
-  };
-  return compiled;
-}
+const templates = emailTemplates<DigestView>('digest');
 
 function run(template: Template, view: DigestView, name: string, id: string): string {
   try {
