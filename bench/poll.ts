@@ -102,7 +102,7 @@ const poll: Benchmark = {
           ],
         };
       };
-      return [row('undici request()', t, []), row('undici fetch()', f, ['our HTTP client is built on undici fetch(): the like-for-like floor'])];
+      return [row('undici request()', t, []), row('undici fetch()', f, ['our HTTP client was built on undici fetch() until the move to request() (bench/RESULTS.md)'])];
     } finally {
       await agent.close();
       await app.close();

@@ -49,7 +49,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       http,
       clock: overrides.clock ?? systemClock,
       log,
-      sources: config.sources.map((s) => createSource(s, { maxBytes: config.fetch.maxBytes })),
+      sources: config.sources.map((s) => createSource(s, { maxBytes: config.fetch.maxBytes, maxDocuments: config.fetch.maxDocumentsPerPoll, zip: config.fetch.zip })),
       inventory: buildInventoryIndex(items, buildAliasTable(config.inventory.aliases), { keywords: config.matching.keywords }),
       policy: { rules: config.policy.applyBy, clockStart: config.policy.clockStart },
       channels,

@@ -4,6 +4,7 @@ import { DIGEST_BYPASS, DIGEST_EVERY } from '../model/subscription.js';
 import { isTimeZone, isWallTime } from '../deliver/digest/window.js';
 import { parseByteSize, parseDuration } from './duration.js';
 import { parseRate } from './rate.js';
+import { DEFAULT_ZIP_MAX_ENTRIES, DEFAULT_ZIP_MAX_TOTAL_BYTES } from '../util/zip.js';
 import { advanceSourceFields, htmlSourceFields } from './page-sources.js';
 
 // The single source of truth for config/secwatch.yaml: defaults live here, docs in config/default.yaml.
@@ -45,6 +46,17 @@ export const DEFAULT_MAX_DOCUMENTS_PER_POLL = 500_000;
 /** The KEV catalog, the largest single document, announces ~1,500; a zip parsed whole by `secwatch parse` more. */
 export const DEFAULT_MAX_ITEMS_PER_DOCUMENT = 100_000;
 
+const zipLimits = z
+  .object({
+    /** Most record entries one archive may hold. */
+    maxEntries: z.number().int().positive().default(DEFAULT_ZIP_MAX_ENTRIES),
+    /** Most bytes inflating one archive may produce, all entries together. */
+    maxBytes: byteSize.default(DEFAULT_ZIP_MAX_TOTAL_BYTES),
+    /** Most bytes one entry may unpack to (a larger one is skipped and named); default: the source's maxBytes. */
+    maxEntryBytes: byteSize.optional(),
+  })
+  .strict();
+
 const sourceUrl = z.string().refine((u) => /^(https?|file):/i.test(u), {
   message: 'must be an http(s):// or file: URL',
 });
@@ -60,7 +72,7 @@ const sourceBase = {
   maxBytes: byteSize.optional(),
   /** Per-source override of fetch.timeout (a slow vendor site, a large archive). */
   timeout: duration.optional(),
-  /** Per-source override of fetch.maxDocumentsPerPoll (csaf: the rest follow on the next polls; others: the poll is refused). */
+  /** Per-source override of fetch.maxDocumentsPerPoll (listing sources — csaf, cvrf, html, advance, an osv folder — fetch that many and leave the rest to the next polls; others: the poll is refused). */
   maxDocuments: z.number().int().positive().optional(),
 };
 
@@ -230,6 +242,8 @@ export const configSchema = z
         maxDocumentsPerPoll: z.number().int().positive().default(DEFAULT_MAX_DOCUMENTS_PER_POLL),
         /** Most advisories one document may announce; a document over it is refused by name. */
         maxItemsPerDocument: z.number().int().positive().default(DEFAULT_MAX_ITEMS_PER_DOCUMENT),
+        /** Zip archives of records (osv all.zip), counted on the bytes inflating really produces; README "Limits". */
+        zip: zipLimits.default({ maxEntries: DEFAULT_ZIP_MAX_ENTRIES, maxBytes: DEFAULT_ZIP_MAX_TOTAL_BYTES }),
       })
       .strict()
       .default({
@@ -239,6 +253,7 @@ export const configSchema = z
         userAgent: 'secwatch/0.1',
         maxDocumentsPerPoll: DEFAULT_MAX_DOCUMENTS_PER_POLL,
         maxItemsPerDocument: DEFAULT_MAX_ITEMS_PER_DOCUMENT,
+        zip: { maxEntries: DEFAULT_ZIP_MAX_ENTRIES, maxBytes: DEFAULT_ZIP_MAX_TOTAL_BYTES },
       }),
     runner: z
       .object({

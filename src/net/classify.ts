@@ -1,7 +1,11 @@
 import { FetchError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 
-/** Turn whatever undici/fetch threw into a FetchError whose message names the URL and the cause. */
+/**
+ * Turn whatever undici's request(), a body decoder or the request's deadline threw into a
+ * FetchError whose message names the URL and the cause. undici's own errors carry `code` on
+ * themselves; fetch-style errors carry it on `cause`: both are read.
+ */
 export function classifyFetchFailure(err: unknown, url: string, timeoutMs: number): FetchError {
   const safeUrl = redactUrl(url);
   const cause = (err as { cause?: unknown }).cause ?? err;

@@ -1,9 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Agent, fetch as undiciFetch, type Dispatcher, type Response } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { FetchError } from '../errors.js';
 import { redactUrl, redactUserUrl } from '../util/redact.js';
 import { classifyFetchFailure } from './classify.js';
+import { Deadline } from './deadline.js';
+import { decodedBody } from './response-body.js';
 import { allowListOf, checkUrlAllowed, guardedLookup, type PrivateAllowList, type Resolver } from './ssrf-guard.js';
 
 /** Validators remembered per source so the next poll can ask "changed since?". */
@@ -54,32 +58,30 @@ export interface HttpClientOptions {
   readonly allowPrivateHosts?: readonly string[];
   /** The DNS resolver the SSRF guard asks for user-supplied URLs; tests inject one to fake a name. */
   readonly resolve?: Resolver;
-  /** Injected for tests that need to observe requests; defaults to undici's fetch. */
-  readonly fetch?: typeof undiciFetch;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+type Answer = Dispatcher.ResponseData;
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const doFetch = options.fetch ?? undiciFetch;
   const allow: PrivateAllowList = allowListOf(options.allowPrivateHosts ?? []);
   const plain = new Agent({ connect: { timeout: options.timeoutMs } });
   // User-supplied URLs go through their own Agent whose sockets resolve via the guard: one lookup,
   // checked, and that address is the one connected to (no rebinding between check and connect).
   const guarded = new Agent({ connect: { timeout: options.timeoutMs, lookup: guardedLookup(allow, options.resolve) } });
 
-  function signalFor(outer: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return outer ? AbortSignal.any([outer, timeout]) : timeout;
-  }
-
-  async function request(
+  /**
+   * undici's Dispatcher API (`request()`), not `fetch()`: in the poll benchmark bare `fetch()`
+   * took ~3× the CPU of bare `request()` for the same 304 GETs (bench/RESULTS.md, poll). The
+   * deadline bounds connect, headers and body.
+   */
+  async function send(
     url: string,
+    /** `headers` complete, user-agent included: built once by the caller, not copied per hop. */
     init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
-    opts: { signal?: AbortSignal | undefined; userSupplied?: boolean | undefined; timeoutMs?: number | undefined },
-  ): Promise<{ res: Response; finalUrl: string; signal: AbortSignal }> {
-    const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
-    const signal = signalFor(opts.signal, timeoutMs);
+    opts: { deadline: Deadline; timeoutMs: number; userSupplied?: boolean | undefined },
+  ): Promise<{ res: Answer; finalUrl: string }> {
     const dispatcher: Dispatcher = opts.userSupplied ? guarded : plain;
     // A user-supplied URL's path is often its credential (Slack, Teams): errors show the origin only.
     const shown = (u: string): string => (opts.userSupplied ? redactUserUrl(u) : redactUrl(u));
@@ -99,68 +101,93 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const refusal = checkUrlAllowed(parsed, allow);
         if (refusal) throw new FetchError('blocked', shown(current), `${shown(current)}: ${hop === 0 ? '' : 'redirect refused: '}${refusal}`);
       }
-      let res: Response;
+      let res: Answer;
       try {
-        res = await doFetch(current, {
-          method: init.method,
-          headers: { 'user-agent': options.userAgent, ...init.headers },
-          body: init.body ?? null,
-          redirect: 'manual',
-          signal,
-          dispatcher,
-        });
+        res = await opts.deadline.race(
+          undiciRequest(parsed, {
+            method: init.method,
+            headers: init.headers,
+            body: init.body ?? null,
+            signal: opts.deadline,
+            dispatcher,
+          }),
+        );
       } catch (err) {
-        throw classifyFetchFailure(err, shown(current), timeoutMs);
+        throw classifyFetchFailure(err, shown(current), opts.timeoutMs);
       }
-      const location = res.headers.get('location');
-      if (!REDIRECTS.has(res.status) || !location) return { res, finalUrl: current, signal };
-      await res.body?.cancel();
+      const location = header(res.headers, 'location');
+      if (!REDIRECTS.has(res.statusCode) || !location) return { res, finalUrl: current };
+      await discard(res);
       if (hop >= options.maxRedirects) {
         throw new FetchError('redirects', shown(url), `${shown(url)}: more than ${options.maxRedirects} redirects`);
       }
       current = new URL(location, current).href;
-      if (res.status === 303) init = { method: 'GET', headers: init.headers };
+      if (res.statusCode === 303) init = { method: 'GET', headers: init.headers };
+    }
+  }
+
+  async function getWithin(url: string, opts: GetOptions, maxBytes: number, timeoutMs: number): Promise<GetResult> {
+    const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: opts.accept ?? '*/*', 'accept-encoding': 'gzip, deflate, br' };
+    if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
+    if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
+    const attempt: { deadline?: Deadline } = {};
+    try {
+      // Only getting the answer is tried again, each try with its own deadline; a body cut
+      // half-way is reported, not downloaded a second time.
+      const { res, finalUrl } = await getOnceMore(() => {
+        attempt.deadline?.clear();
+        const deadline = (attempt.deadline = new Deadline(timeoutMs, opts.signal));
+        return send(url, { method: 'GET', headers }, { deadline, timeoutMs });
+      });
+      const validators = readValidators(res.headers, opts.validators);
+      if (res.statusCode === 304) {
+        // No body by definition (RFC 9110 §15.4.5): nothing to wait for, the stream just ends.
+        res.body.on('error', ignore).resume();
+        return { status: 'not-modified', url: finalUrl, validators };
+      }
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        await discard(res);
+        const shown = redactUrl(finalUrl);
+        throw new FetchError('status', shown, `${shown}: HTTP ${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ''}`.trim(), {
+          status: res.statusCode,
+        });
+      }
+      const declared = Number(header(res.headers, 'content-length') ?? NaN);
+      // Content-Length is the *encoded* size; over the limit already means over the limit decoded.
+      if (declared > maxBytes) {
+        abandon(res);
+        throw tooLarge(finalUrl, maxBytes);
+      }
+      const body = await readCapped(res, maxBytes, finalUrl, timeoutMs);
+      const contentType = header(res.headers, 'content-type');
+      return { status: 'ok', url: finalUrl, body, validators, ...(contentType ? { contentType } : {}) };
+    } finally {
+      attempt.deadline?.clear();
     }
   }
 
   return {
-    async get(url, opts = {}) {
+    // Not async: each extra promise layer is a measurable share of a 304 poll (bench/RESULTS.md).
+    get(url, opts = {}) {
       const maxBytes = opts.maxBytes ?? options.maxBytes;
       if (url.startsWith('file:')) return getFile(url, maxBytes, opts.validators);
-      const headers: Record<string, string> = { accept: opts.accept ?? '*/*', 'accept-encoding': 'gzip, deflate, br' };
-      if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
-      if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
-      const { res, finalUrl } = await getOnceMore(() => request(url, { method: 'GET', headers }, { signal: opts.signal, timeoutMs: opts.timeoutMs }));
-      const validators = readValidators(res.headers, opts.validators);
-      if (res.status === 304) {
-        await res.body?.cancel();
-        return { status: 'not-modified', url: finalUrl, validators };
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new FetchError('status', redactUrl(finalUrl), `${redactUrl(finalUrl)}: HTTP ${res.status} ${res.statusText}`.trim(), {
-          status: res.status,
-        });
-      }
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      // Content-Length is the *encoded* size; over the limit already means over the limit decoded.
-      if (declared > maxBytes) {
-        await res.body?.cancel();
-        throw tooLarge(finalUrl, maxBytes);
-      }
-      const body = await readCapped(res, maxBytes, finalUrl, opts.timeoutMs ?? options.timeoutMs);
-      const contentType = res.headers.get('content-type') ?? undefined;
-      return { status: 'ok', url: finalUrl, body, validators, ...(contentType ? { contentType } : {}) };
+      const timeoutMs = opts.timeoutMs ?? options.timeoutMs;
+      return getWithin(url, opts, maxBytes, timeoutMs);
     },
 
     async post(url, body, opts = {}) {
-      const { res } = await request(
-        url,
-        { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body },
-        { signal: opts.signal, userSupplied: opts.userSupplied },
-      );
-      const text = await readCapped(res, 8 * 1024, opts.userSupplied ? redactUserUrl(url) : url, options.timeoutMs, true);
-      return { status: res.status, headers: res.headers, bodyText: new TextDecoder().decode(text) };
+      const deadline = new Deadline(options.timeoutMs, opts.signal);
+      try {
+        const { res } = await send(
+          url,
+          { method: 'POST', headers: { 'user-agent': options.userAgent, 'content-type': 'application/json', ...opts.headers }, body },
+          { deadline, timeoutMs: options.timeoutMs, userSupplied: opts.userSupplied },
+        );
+        const text = await readCapped(res, 8 * 1024, opts.userSupplied ? redactUserUrl(url) : url, options.timeoutMs, true);
+        return { status: res.statusCode, headers: headerReader(res.headers), bodyText: new TextDecoder().decode(text) };
+      } finally {
+        deadline.clear();
+      }
     },
 
     async close() {
@@ -168,6 +195,31 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   };
 }
+
+type RawHeaders = Answer['headers'];
+
+/** One header as a string; repeated ones joined the way fetch's Headers.get joins them. */
+function header(headers: RawHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function headerReader(headers: RawHeaders): PostResult['headers'] {
+  return { get: (name) => header(headers, name.toLowerCase()) ?? null };
+}
+
+/** Drop an answer half read: undici then closes its connection and reports the abort, which is expected here. */
+function abandon(res: Answer): void {
+  res.body.on('error', ignore);
+  res.body.destroy();
+}
+
+/** Read what is left of an answer we do not want (a 304, a redirect) so its socket can be reused. */
+async function discard(res: Answer): Promise<void> {
+  await res.body.dump().catch(ignore);
+}
+
+function ignore(): void {}
 
 /**
  * A GET is idempotent: when the connection drops before an answer (typically a kept-alive socket
@@ -182,9 +234,9 @@ async function getOnceMore<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-function readValidators(headers: { get(name: string): string | null }, previous: Validators | undefined): Validators {
-  const etag = headers.get('etag') ?? previous?.etag;
-  const lastModified = headers.get('last-modified') ?? previous?.lastModified;
+function readValidators(headers: RawHeaders, previous: Validators | undefined): Validators {
+  const etag = header(headers, 'etag') ?? previous?.etag;
+  const lastModified = header(headers, 'last-modified') ?? previous?.lastModified;
   return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
 }
 
@@ -192,31 +244,31 @@ function tooLarge(url: string, maxBytes: number): FetchError {
   return new FetchError('too-large', redactUrl(url), `${redactUrl(url)}: body is larger than the ${maxBytes}-byte limit`);
 }
 
-/** Read at most `maxBytes` (decoded); over the limit throws, or truncates when `truncate`. */
-async function readCapped(res: Response, maxBytes: number, url: string, timeoutMs: number, truncate = false): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array();
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+/**
+ * Read at most `maxBytes` decoded bytes as they stream in; over the limit throws, or truncates when
+ * `truncate`. Stopping early destroys the body, which closes the connection: the server stops too.
+ */
+async function readCapped(res: Answer, maxBytes: number, url: string, timeoutMs: number, truncate = false): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
   let total = 0;
   try {
-    for (;;) {
-      const next = (await reader.read()) as { done: true; value?: undefined } | { done: false; value: Uint8Array };
-      if (next.done) break;
-      const value = next.value;
-      total += value.byteLength;
+    const decoded: Readable = decodedBody(res.body, header(res.headers, 'content-encoding'));
+    for await (const chunk of decoded as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
       if (total > maxBytes) {
-        await reader.cancel();
         if (truncate) {
-          chunks.push(value.subarray(0, value.byteLength - (total - maxBytes)));
+          chunks.push(chunk.subarray(0, chunk.byteLength - (total - maxBytes)));
           break;
         }
         throw tooLarge(url, maxBytes);
       }
-      chunks.push(value);
+      chunks.push(chunk);
     }
   } catch (err) {
     if (err instanceof FetchError) throw err;
     throw classifyFetchFailure(err, url, timeoutMs);
+  } finally {
+    if (!res.body.readableEnded) abandon(res);
   }
   return Buffer.concat(chunks);
 }

@@ -41,7 +41,9 @@ export async function verifyAndIngest(deps: Deps, source: Source, docs: readonly
     } catch (err) {
       if (!(err instanceof ParseError)) throw err;
       failures.push(err);
-      problems.push(`${source.id}: ${doc.url}: ${describeError(err)}`);
+      // Some parsers' errors already start with the document URL (html pages): say it once.
+      const cause = describeError(err);
+      problems.push(cause.startsWith(doc.url) ? `${source.id}: ${cause}` : `${source.id}: ${doc.url}: ${cause}`);
       log.error({ url: doc.url, err: describeError(err) }, 'document not parsed');
     }
   }

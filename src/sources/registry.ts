@@ -7,7 +7,7 @@ import { createSingleDocumentSource } from './single-document.js';
 import { createHtmlSource } from './html/index.js';
 import { createAdvanceSource } from './advance/index.js';
 import { createMboxSource } from './mbox/mbox-source.js';
-import type { Source, SourceFactory } from './source.js';
+import type { Source, SourceDefaults, SourceFactory } from './source.js';
 
 /** Every source kind and how to build it; the compiler flags a kind without a factory. */
 export const sourceFactories = {
@@ -21,6 +21,6 @@ export const sourceFactories = {
   mbox: createMboxSource,
 } satisfies Record<SourceKind, SourceFactory>;
 
-export function createSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+export function createSource(config: SourceConfig, defaults: SourceDefaults): Source {
   return sourceFactories[config.kind](config, defaults);
 }

@@ -34,4 +34,18 @@ export interface Source {
   fetch(ctx: SourceContext, state: SourceState | undefined): Promise<FetchResult>;
 }
 
-export type SourceFactory = (config: SourceConfig, defaults: { readonly maxBytes: number }) => Source;
+/** What the global config gives every source (`fetch.*`); each source's own keys override them. */
+export interface SourceDefaults {
+  readonly maxBytes: number;
+  /** fetch.maxDocumentsPerPoll: a source that lists documents fetches at most this many per poll. */
+  readonly maxDocuments?: number;
+  /** fetch.zip: bounds of a zip of records (`maxEntryBytes` unset: the source's maxBytes). */
+  readonly zip?: { readonly maxEntries: number; readonly maxBytes: number; readonly maxEntryBytes?: number | undefined };
+}
+
+export type SourceFactory = (config: SourceConfig, defaults: SourceDefaults) => Source;
+
+/** Most documents one poll of `config` may fetch, if any limit is set. */
+export function documentCap(config: SourceConfig, defaults: SourceDefaults): number | undefined {
+  return config.maxDocuments ?? defaults.maxDocuments;
+}

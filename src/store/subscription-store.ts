@@ -3,6 +3,8 @@
 import type { Advisory } from '../model/advisory.js';
 import type { AckStatus, Acknowledgement, Subscription, SubscriptionChannel, SubscriptionSettings, SubscriptionStatus } from '../model/subscription.js';
 import type { Severity } from '../model/severity.js';
+import { StoreError } from '../errors.js';
+import { publishedBounds, queryWordsOf, type PublishedBounds } from './search-words.js';
 import type { StoredAdvisory } from './store.js';
 
 export interface SubscriptionStore {
@@ -60,6 +62,16 @@ export interface AdvisoryQuery {
   readonly matched?: boolean;
   /** Changed (stored) at or after this ISO 8601 instant. */
   readonly since?: string;
+  /**
+   * Search words (any case, any order): every one must be a whole word of the advisory's id, title,
+   * a CVE id, an alias or a product (vendor and name); see src/store/search-words.ts. Text without
+   * letters or digits filters nothing.
+   */
+  readonly text?: string;
+  /** Published on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601). */
+  readonly publishedFrom?: string;
+  /** Published on or before this day (YYYY-MM-DD: the whole day, UTC) or instant (ISO 8601). */
+  readonly publishedTo?: string;
   /** `nextCursor` of the previous page. */
   readonly cursor?: string;
 }
@@ -98,6 +110,21 @@ export function toAdvisoryPage(rows: StoredAdvisory[], limit: number): AdvisoryP
   const items = rows.slice(0, limit);
   const last = items[items.length - 1]!;
   return { items, nextCursor: encodeAdvisoryCursor({ updatedAt: last.updatedAt, id: last.advisory.id }) };
+}
+
+/** The words a query's `text` asks for; undefined (no text filter) when it has none. */
+export function searchFilterWords(text: string | undefined): string[] | undefined {
+  const words = text === undefined ? [] : queryWordsOf(text);
+  return words.length === 0 ? undefined : words;
+}
+
+/** The query's published-date range as column bounds; a value that is no date is a StoreError naming it. */
+export function checkedPublishedBounds(query: Pick<AdvisoryQuery, 'publishedFrom' | 'publishedTo'>): PublishedBounds {
+  try {
+    return publishedBounds(query.publishedFrom, query.publishedTo);
+  } catch (err) {
+    throw new StoreError(`queryAdvisories: ${(err as Error).message}`);
+  }
 }
 
 /** A subscriptions row as both dialects select it. */

@@ -13,6 +13,7 @@ import { resolveConfig } from '../../src/config/load.js';
 import type { Channel, DeliveryContext } from '../../src/deliver/channel.js';
 import { createEmailChannel } from '../../src/deliver/email/email-channel.js';
 import { createSlackChannel } from '../../src/deliver/slack/slack-channel.js';
+import { MESSAGE_CARD_SUMMARY_MAX, messageCardSummary } from '../../src/deliver/teams/markdown.js';
 import { createTeamsChannel } from '../../src/deliver/teams/teams-channel.js';
 import { createWebhookChannel } from '../../src/deliver/webhook/webhook-channel.js';
 import { buildAtomFeed } from '../../src/feed/atom.js';
@@ -164,8 +165,8 @@ describe('Teams', () => {
     const result = await use(createTeamsChannel({ url: `${receiver.url}/webhookb2/x`, format })).send(hostileAlert, ctx());
     expect(result.status).toBe('sent');
     const body = receiver.requests[0]!.body;
-    // A MessageCard's `summary` is the plain-text notification line (not rendered as Markdown or HTML).
-    const { summary: _plain, ...card } = JSON.parse(body) as Record<string, unknown>;
+    // A MessageCard's `summary` is the plain-text notification line: checked on its own below.
+    const { summary, ...card } = JSON.parse(body) as Record<string, unknown>;
     const texts = strings(card);
     const all = texts.join('\n');
     expect(all).toContain('\\*bold\\*');
@@ -175,10 +176,27 @@ describe('Teams', () => {
     if (format === 'messagecard') {
       for (const re of ACTIVE) expect(all, String(re)).not.toMatch(re);
       expect(all).toContain('&lt;script&gt;');
+      // The notification line: one line, no markup a client could act on, short, the title still readable.
+      expect(typeof summary).toBe('string');
+      const line = summary as string;
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(line).not.toMatch(/[<>]/);
+      expect(line).not.toMatch(/&(?!amp;|lt;|gt;)/);
+      expect(line).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(line.replace(/&(?:amp|lt|gt);/g, '&').length).toBeLessThanOrEqual(MESSAGE_CARD_SUMMARY_MAX); // the cap counts the text, not its escapes
     }
     // Buttons and links (Action.OpenUrl, potentialAction targets) only ever point to http(s).
     const urls = [...body.matchAll(/"(?:url|uri)":"([^"]*)"/g)].map((m) => m[1]!);
     for (const u of urls) expect(u).toMatch(/^https?:\/\//);
+  });
+});
+
+describe('Teams MessageCard summary', () => {
+  it('drops line breaks, C1 and bidi controls, escapes markup and cuts long text outside an entity', () => {
+    expect(messageCardSummary('a\r\nBcc: x\u0085y \u202egnp.exe\u202c <b>&')).toBe('a Bcc: x y gnp.exe &lt;b&gt;&amp;');
+    const long = messageCardSummary(`${'x'.repeat(MESSAGE_CARD_SUMMARY_MAX - 2)}<<<<`);
+    expect(long).toBe(`${'x'.repeat(MESSAGE_CARD_SUMMARY_MAX - 2)}&lt;…`);
   });
 });
 

@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,5 +146,115 @@ describe('http client on dropped connections', () => {
     const err = await fetchError(client().get(s.url));
     expect(err.kind).toBe('connect');
     expect(s.requests).toHaveLength(4);
+  });
+
+  it('does not fetch again a body cut half-way: the GET is reported once', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('x'.repeat(100), () => res.socket?.destroy());
+    });
+    const err = await fetchError(client().get(`${s.url}/feed`));
+    expect(err.message).toContain(`${s.url}/feed: `);
+    expect(s.requests).toHaveLength(1);
+  });
+});
+
+describe('http client content codings (decoded by us since the move to undici request())', () => {
+  it('decodes deflate (zlib-wrapped and raw), br and stacked codings; leaves unknown codings as sent', async () => {
+    const text = 'bulletin body '.repeat(50);
+    const s = await server((req, res) => {
+      const encoded: Record<string, [string, Buffer]> = {
+        '/zlib': ['deflate', deflateSync(text)],
+        '/raw': ['deflate', deflateRawSync(text)],
+        '/br': ['br', brotliCompressSync(text)],
+        '/stacked': ['deflate, gzip', gzipSync(deflateSync(text))],
+        '/unknown': ['x-custom', Buffer.from(text)],
+      };
+      const [coding, body] = encoded[req.url ?? ''] ?? ['identity', Buffer.from('?')];
+      res.writeHead(200, { 'content-encoding': coding }).end(body);
+    });
+    for (const path of ['/zlib', '/raw', '/br', '/stacked', '/unknown']) {
+      const r = await client().get(`${s.url}${path}`);
+      expect(r.status === 'ok' && Buffer.from(r.body).toString(), path).toBe(text);
+    }
+  });
+
+  it('applies maxBytes to the decoded bytes, and refuses more than five codings', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/many') return res.writeHead(200, { 'content-encoding': 'gzip, gzip, gzip, gzip, gzip, gzip' }).end('x');
+      res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync(Buffer.alloc(100_000, 'a')));
+    });
+    const big = await fetchError(client({ maxBytes: 10_000 }).get(s.url));
+    expect(big.kind).toBe('too-large');
+    const many = await fetchError(client().get(`${s.url}/many`));
+    expect(many.message).toMatch(/too many content-encodings/);
+  });
+
+  it('reports a corrupt gzip body as an error naming the URL', async () => {
+    const s = await server((_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'));
+    const err = await fetchError(client().get(`${s.url}/feed.json`));
+    expect(err.message).toContain(`${s.url}/feed.json: `);
+  });
+});
+
+describe('http client timeouts', () => {
+  let listener: ChildProcess | undefined;
+  const fillers: Socket[] = [];
+  afterEach(() => {
+    listener?.kill('SIGKILL');
+    listener = undefined;
+    for (const f of fillers.splice(0)) f.destroy();
+  });
+
+  /**
+   * A port whose connects hang: a listener with a one-slot backlog in a stopped process. Once the
+   * accept queue is full the kernel drops further SYNs, so a new connect never completes.
+   */
+  async function hangingPort(): Promise<number> {
+    const script = `const s = require('node:net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => process.stdout.write(s.address().port + '\\n'));`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    listener = child;
+    const port = await new Promise<number>((resolve) => child.stdout?.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+    child.kill('SIGSTOP');
+    // Fill the accept queue; each filler is "connected" once the kernel answered it.
+    await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<void>((resolve) => {
+            const f = connect(port, '127.0.0.1', () => resolve());
+            f.on('error', () => resolve());
+            fillers.push(f);
+          }),
+      ),
+    );
+    for (let i = 0; i < 3; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => undefined));
+    return port;
+  }
+
+  it("a per-request timeoutMs bounds a connect that hangs, not only the client's own timeout", async () => {
+    const port = await hangingPort();
+    const err = await fetchError(client({ timeoutMs: 60_000 }).get(`http://127.0.0.1:${port}/feed`, { timeoutMs: 300 }));
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/no answer within 300 ms/);
+  }, 20_000);
+
+  it('a per-request timeoutMs covers a body that trickles', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200);
+      const drip = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    const err = await fetchError(client({ timeoutMs: 60_000 }).get(s.url, { timeoutMs: 400 }));
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/no answer within 400 ms/);
+  }, 20_000);
+
+  it('an aborted caller signal stops the request', async () => {
+    const s = await server(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = fetchError(client().get(s.url, { signal: controller.signal }));
+    controller.abort();
+    const err = await pending;
+    expect(err.message).toMatch(/request aborted/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/errors.js';
 import type { ParsedAdvisory } from '../../src/model/advisory.js';
 import type { RawDocument } from '../../src/model/raw-document.js';
-import { parseXmlTree, type XmlElement } from '../../src/parse/cvrf/xml-tree.js';
+import { parseXmlTree, type XmlElement } from './cvrf-oracle/xml-tree.js';
 import { detectFormat, parseCvrf } from '../../src/parse/index.js';
 import { corpus, CORPUS_FETCHED_AT } from '../helpers/corpus.js';
 

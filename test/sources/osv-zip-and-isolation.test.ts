@@ -85,18 +85,17 @@ describe('osv source reading a zip of records', () => {
     expect(await poll(app)).toMatchObject({ status: 'ok', documents: GO.length, advisories: { new: GO.length } });
   });
 
-  it('refuses an archive whose entries claim to unpack to more than the limit (a zip bomb), naming it', async () => {
+  it('reads an archive whose entries claim to unpack to 200 MB each (over 1 GB together) by what they really hold', async () => {
     const zip = goZip();
-    // Patch every central-directory entry's declared uncompressed size (offset 24) to 200 MB: each
-    // passes the per-entry cap set below, together they pass the 1 GiB archive limit.
+    // Patch every central-directory entry's declared uncompressed size (offset 24) to 200 MB: the
+    // sizes an archive declares are not trusted, neither to refuse it nor to allocate.
     const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
     for (let i = 0; i + 46 <= zip.length; i++) if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 200 * 1024 * 1024, true);
     expect(GO.length * 200 * 1024 * 1024).toBeGreaterThan(1024 ** 3);
-    const file = join(dir, 'bomb.zip');
+    const file = join(dir, 'claims.zip');
     writeFileSync(file, zip);
-    const report = await poll(await appFor('osv-bomb', pathToFileURL(file).href, 256 * 1024 * 1024));
-    expect(report).toMatchObject({ status: 'error', code: 'FETCH_TOO_LARGE' });
-    expect(report.status === 'error' && report.error).toMatch(/^osv-bomb: .*bomb\.zip: entries unpack to more than 1073741824 bytes/);
+    const report = await poll(await appFor('osv-claims', pathToFileURL(file).href, 256 * 1024 * 1024));
+    expect(report).toMatchObject({ status: 'ok', documents: GO.length, advisories: { new: GO.length } });
   });
 
   it('skips and names one entry that unpacks past the source maxBytes (10 MB of zeros in a few KB), ingesting the rest', async () => {
@@ -104,7 +103,7 @@ describe('osv source reading a zip of records', () => {
     writeFileSync(file, goZip({ 'go/zeros.json': new Uint8Array(10 * 1024 * 1024) }));
     const report = await poll(await appFor('osv-zeros', pathToFileURL(file).href, 1024 * 1024));
     expect(report).toMatchObject({ status: 'ok', advisories: { new: GO.length } });
-    expect(report.status === 'ok' && report.problems).toEqual([expect.stringMatching(/^osv-zeros: file:.*zeros\.zip#go\/zeros\.json: unpacks to 10485760 bytes, more than the 1048576 allowed/)]);
+    expect(report.status === 'ok' && report.problems).toEqual([expect.stringMatching(/^osv-zeros: file:.*zeros\.zip#go\/zeros\.json: unpacks to more than the 1048576 bytes allowed per entry$/)]);
   });
 
   it('secwatch parse reads a zip of records too: one advisory per record, a bad entry named', async () => {

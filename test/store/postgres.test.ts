@@ -12,6 +12,7 @@ import { pgQuery, pgSchemas } from '../helpers/postgres.js';
 import { describeStoreContract } from './store.contract.js';
 import { describeSubscriptionContract } from './subscriptions.contract.js';
 import { describeInventoryContract } from './inventory.contract.js';
+import { describeAdvisorySearchContract } from './advisory-search.contract.js';
 
 const schemas = pgSchemas('store');
 afterAll(() => schemas.dropAll());
@@ -20,6 +21,12 @@ const T1 = new Date('2024-07-01T12:00:00.000Z');
 describeStoreContract('postgres', () => openStore(schemas.url()));
 describeSubscriptionContract('postgres', () => openStore(schemas.url()));
 describeInventoryContract('postgres', () => openStore(schemas.url()));
+describeAdvisorySearchContract('postgres', {
+  freshUrl: () => schemas.url(),
+  exec: async (url, sql) => {
+    await pgQuery(schemas.schemaOf(url), sql);
+  },
+});
 
 describe('postgres store', () => {
   it('applies migrations once, even when several processes open the same schema at once', async () => {

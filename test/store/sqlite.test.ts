@@ -12,6 +12,7 @@ import { makeAdvisory } from '../helpers/advisory-factory.js';
 import { describeStoreContract } from './store.contract.js';
 import { describeSubscriptionContract } from './subscriptions.contract.js';
 import { describeInventoryContract } from './inventory.contract.js';
+import { describeAdvisorySearchContract } from './advisory-search.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'secwatch-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +26,18 @@ describeStoreContract('sqlite :memory:', () => openStore('sqlite::memory:'));
 describeStoreContract('sqlite file', () => openStore(`sqlite:${freshPath()}`));
 describeSubscriptionContract('sqlite :memory:', () => openStore('sqlite::memory:'));
 describeInventoryContract('sqlite :memory:', () => openStore('sqlite::memory:'));
+describeAdvisorySearchContract('sqlite file', {
+  freshUrl: () => `sqlite:${freshPath()}`,
+  exec: (url, sql) => {
+    const db = new Database(url.slice('sqlite:'.length));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return Promise.resolve();
+  },
+});
 
 function readMigrations(path: string): unknown[] {
   const db = new Database(path, { readonly: true });

@@ -4,7 +4,7 @@
 // - legacy Office 365 connector: a MessageCard
 //   (https://learn.microsoft.com/en-us/outlook/actionable-messages/message-card-reference).
 // A Teams message is limited to about 28 KB; longer content is split into parts that each fit.
-import { escapeCardText, escapeMessageCardText, mdLink } from './markdown.js';
+import { escapeCardText, escapeMessageCardText, mdLink, messageCardSummary } from './markdown.js';
 
 export type TeamsFormat = 'adaptive' | 'messagecard';
 
@@ -133,7 +133,7 @@ function renderMessageCard(content: CardContent, units: readonly CardUnit[]): Me
   return {
     '@type': 'MessageCard',
     '@context': 'https://schema.org/extensions',
-    summary: content.summary,
+    summary: messageCardSummary(content.summary),
     themeColor: THEME[content.color],
     title: escapeMessageCardText(content.title),
     sections: units.map(messageCardSection),

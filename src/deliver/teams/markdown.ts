@@ -22,6 +22,23 @@ export function escapeMessageCardText(s: string): string {
   return escapeCardText(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
+/** Longest MessageCard `summary`: it is a one-line notification preview, not the message. */
+export const MESSAGE_CARD_SUMMARY_MAX = 200;
+
+/**
+ * A legacy MessageCard's `summary`: plain text Teams and Outlook show as the notification line,
+ * where some clients read HTML. One line (no CR/LF, control or bidi characters), &, < and > escaped as
+ * in the card text, cut at MESSAGE_CARD_SUMMARY_MAX characters before escaping (never inside an entity).
+ */
+export function messageCardSummary(s: string): string {
+  // C1 controls and bidi overrides too: a notification line must not be re-ordered to spoof a title.
+  const line = oneLine(s.replace(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' '));
+  // Counted in code points, so the cut never leaves half a surrogate pair.
+  const chars = [...line];
+  const cut = chars.length > MESSAGE_CARD_SUMMARY_MAX ? `${chars.slice(0, MESSAGE_CARD_SUMMARY_MAX - 1).join('').trimEnd()}…` : line;
+  return cut.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** A link as Markdown; only http(s) URLs, with the characters that would end the link encoded. */
 export function mdLink(text: string, url: string, escape: (s: string) => string = escapeCardText): string {
   return `[${escape(text)}](${url.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;

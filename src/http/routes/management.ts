@@ -18,6 +18,9 @@ interface AdvisoryQuerystring {
   cve?: string;
   matched?: boolean;
   since?: string;
+  q?: string;
+  publishedFrom?: string;
+  publishedTo?: string;
   cursor?: string;
 }
 
@@ -40,6 +43,13 @@ export function managementRoutes(deps: HttpDeps): FastifyPluginCallback {
               cve: { type: 'string', pattern: '^[Cc][Vv][Ee]-\\d{4}-\\d{4,}$' },
               matched: { type: 'boolean', description: 'true: only advisories that hit the inventory; false: only those that do not' },
               since: { type: 'string', format: 'date-time', description: 'changed at or after this instant' },
+              q: {
+                type: 'string',
+                maxLength: 200,
+                description: 'search words, any case: every one must be a whole word of the id, title, a CVE id, an alias or a product (vendor and name)',
+              },
+              publishedFrom: { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }], description: 'published on or after this day (UTC) or instant' },
+              publishedTo: { type: 'string', anyOf: [{ format: 'date' }, { format: 'date-time' }], description: 'published on or before this day (the whole day, UTC) or instant' },
               cursor: { type: 'string', description: 'nextCursor of the previous page' },
             },
             additionalProperties: false,
@@ -60,6 +70,9 @@ export function managementRoutes(deps: HttpDeps): FastifyPluginCallback {
           ...(q.cve ? { cve: q.cve } : {}),
           ...(q.matched === undefined ? {} : { matched: q.matched }),
           ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
+          ...(q.q ? { text: q.q } : {}),
+          ...(q.publishedFrom ? { publishedFrom: q.publishedFrom } : {}),
+          ...(q.publishedTo ? { publishedTo: q.publishedTo } : {}),
           ...(q.cursor ? { cursor: q.cursor } : {}),
         });
         return {

@@ -15,10 +15,12 @@ const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.m
 /**
  * The thread's old generation is capped so a hostile document fails its own parse (the thread
  * dies, the parse is rejected with a ParseError) rather than exhausting the process. A month
- * needs well under 300 MB (bench/cvrf.ts measures peak RSS). A larger young generation was tried
- * and made no difference to CPU time (bench/RESULTS.md).
+ * needs well under 300 MB (bench/cvrf.ts measures peak RSS). The young generation may grow to
+ * 128 MB: the streaming reader's garbage dies young, and with V8's default a month cost ~160 ms
+ * CPU through the thread against ~130–140 ms with this (bench/RESULTS.md, cvrf). With the old
+ * element tree, which survived to the old generation, it made no difference.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1024 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 128 };
 
 interface Pending {
   resolve(advisories: ParsedAdvisory[]): void;

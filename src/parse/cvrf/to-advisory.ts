@@ -8,7 +8,7 @@ import { parseCvrfOffThread } from './off-thread.js';
 import { readCvrfJson } from './read-json.js';
 import { NotCvrfError, readCvrfXml } from './read-xml.js';
 import type { CvrfDocument, CvrfRemediation, CvrfRevision, CvrfVulnerability } from './wire.js';
-import { parseXmlTree, XmlSyntaxError } from './xml-tree.js';
+import { XmlSyntaxError } from './xml-stream.js';
 
 const FORMAT = 'cvrf';
 /** MSRC's four words, highest first; anything else (MSRC leaves some empty) does not rate. */
@@ -34,7 +34,7 @@ export function cvrfToAdvisories(doc: RawDocument): ParsedAdvisory[] {
   const text = new TextDecoder('utf-8').decode(doc.body);
   let cvrf: CvrfDocument;
   try {
-    cvrf = text.trimStart().startsWith('{') ? readCvrfJson(parseJson(text)) : readCvrfXml(parseXmlTree(text));
+    cvrf = text.trimStart().startsWith('{') ? readCvrfJson(parseJson(text)) : readCvrfXml(text);
   } catch (err) {
     if (err instanceof XmlSyntaxError) throw new ParseError(FORMAT, `not well-formed XML: ${err.message}`, { cause: err, ...where(err.line) });
     if (err instanceof NotCvrfError) throw new ParseError(FORMAT, `not a CVRF document: ${err.message}`, { cause: err });
@@ -73,8 +73,10 @@ function toAdvisory(v: CvrfVulnerability, index: number, cvrf: CvrfDocument, doc
   const remediation = remediationOf(v, ident);
   const vendorSeverity = highestRating(v.threats.filter((t) => t.type === 'Severity').map((t) => t.description));
   const summary = v.notes.find((n) => n.type === 'Description' && n.text !== '')?.text;
-  const published = earliest(v.revisions) ?? docDates.published;
-  const modified = latest(v.revisions) ?? docDates.modified;
+  // Sorted once for both ends: isoDate (Date.parse + toISOString) per revision showed in the profile.
+  const dates = revisionDates(v.revisions);
+  const published = dates[0] ?? docDates.published;
+  const modified = dates.at(-1) ?? docDates.modified;
   return {
     id: `msrc:${ident}`,
     kind: 'advisory',
@@ -113,22 +115,30 @@ function affectedProducts(v: CvrfVulnerability, cvrf: CvrfDocument): AffectedPro
   for (const t of v.threats) if (t.type === 'Severity') for (const p of t.productIds) push(severities, p, t.description);
   const fixesOf = new Map<string, CvrfRemediation[]>();
   for (const r of v.remediations) if (r.type === 'Vendor Fix') for (const p of r.productIds) push(fixesOf, p, r);
+  // ~5,000 products a month: built by assignment (same key order) rather than four spreads each,
+  // and each fix's KB read once rather than once per product it lists (both showed in the profile).
+  const kbs = new Map<CvrfRemediation, string | undefined>();
+  const kbOfFix = (r: CvrfRemediation): string | undefined => {
+    if (!kbs.has(r)) kbs.set(r, kbOf(r));
+    return kbs.get(r);
+  };
   return [...ids].map((id) => {
     const known = cvrf.products.get(id);
     const severity = highestRating(severities.get(id) ?? []);
     const mine = distinctItems(fixesOf.get(id) ?? []);
-    const kb = mine.map(kbOf).find((k) => k !== undefined);
-    const fixed = distinct(mine.flatMap((r) => r.fixedBuilds));
-    return {
-      vendor: 'Microsoft',
-      product: known?.name ?? `MSRC product ${id}`,
-      ...(known?.cpe === undefined ? {} : { cpe: known.cpe }),
-      ...(kb === undefined ? {} : { kb }),
-      ...(fixed.length === 0 ? {} : { fixed }),
-      ...(severity === undefined ? {} : { severity }),
-    };
+    let kb: string | undefined;
+    for (const r of mine) if ((kb = kbOfFix(r)) !== undefined) break;
+    const fixed = mine.length === 1 ? distinct(mine[0]!.fixedBuilds) : distinct(mine.flatMap((r) => r.fixedBuilds));
+    const product: Building<AffectedProduct> = { vendor: 'Microsoft', product: known?.name ?? `MSRC product ${id}` };
+    if (known?.cpe !== undefined) product.cpe = known.cpe;
+    if (kb !== undefined) product.kb = kb;
+    if (fixed.length !== 0) product.fixed = fixed;
+    if (severity !== undefined) product.severity = severity;
+    return product as AffectedProduct;
   });
 }
+
+type Building<T> = { -readonly [K in keyof T]?: T[K] };
 
 /** A Vendor Fix's Description is the KB number ("5050009"); Mariner fixes name a release instead. */
 function kbOf(r: CvrfRemediation): string | undefined {
@@ -146,13 +156,16 @@ function supersededBy(r: CvrfRemediation): string[] {
 
 function remediationOf(v: CvrfVulnerability, ident: string): Remediation {
   const fixes = v.remediations.filter((r) => r.type === 'Vendor Fix');
-  const kbs = distinct(fixes.flatMap((r) => kbOf(r) ?? []));
+  // Each fix's KB and superseded list read once (they were read twice each; ~5,000 fixes a month).
+  const kbOfFix = fixes.map(kbOf);
+  const replacedBy = fixes.map(supersededBy);
+  const kbs = distinct(kbOfFix.flatMap((kb) => kb ?? []));
   const fixedVersions = distinct(fixes.flatMap((r) => r.fixedBuilds));
-  const supersedes = distinct(fixes.flatMap(supersededBy));
+  const supersedes = distinct(replacedBy.flat());
   const byKb = new Map<string, string[]>();
-  for (const r of fixes) {
-    const kb = kbOf(r);
-    const replaces = supersededBy(r);
+  for (let i = 0; i < fixes.length; i++) {
+    const kb = kbOfFix[i];
+    const replaces = replacedBy[i]!;
     if (kb === undefined || replaces.length === 0) continue;
     byKb.set(kb, distinct([...(byKb.get(kb) ?? []), ...replaces]));
   }
@@ -168,7 +181,14 @@ function remediationOf(v: CvrfVulnerability, ident: string): Remediation {
 /** Distinct (version, score, vector) sets; MSRC repeats the same set once per product. */
 function cvssSets(v: CvrfVulnerability): CvssScore[] {
   const seen = new Map<string, CvssScore>();
+  // MSRC repeats each (BaseScore, Vector) once per product (~5,000 a month for a few hundred
+  // distinct): a repeat gives the same set, so it is skipped before the number and regex work.
+  const read = new Map<string | undefined, Set<string | undefined>>();
   for (const s of v.scoreSets) {
+    const scores = read.get(s.vector);
+    if (scores === undefined) read.set(s.vector, new Set([s.baseScore]));
+    else if (scores.has(s.baseScore)) continue;
+    else scores.add(s.baseScore);
     const score = Number(s.baseScore);
     if (s.baseScore === undefined || !Number.isFinite(score) || score < 0 || score > 10) continue;
     const version = /^CVSS:(\d\.\d)\//.exec(s.vector ?? '')?.[1] ?? (s.vector === undefined ? '3.1' : '2.0');
@@ -219,7 +239,7 @@ function distinctItems<T>(values: readonly T[]): T[] {
 }
 
 function distinct(values: readonly string[]): string[] {
-  return [...new Set(values)];
+  return values.length < 2 ? [...values] : [...new Set(values)];
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

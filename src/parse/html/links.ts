@@ -6,7 +6,7 @@ import { loadPage } from './extract.js';
  * de-duplicated, in page order. Only links to the list page's own origin are kept (file: ones
  * under a file: list page).
  */
-export function advisoryLinks(body: Uint8Array, pageUrl: string, selector: string, sourceId: string): string[] {
+export function advisoryLinks(body: Uint8Array, pageUrl: string, selector: string): string[] {
   const $ = loadPage(body);
   let hrefs: string[];
   try {
@@ -15,9 +15,9 @@ export function advisoryLinks(body: Uint8Array, pageUrl: string, selector: strin
       .map((el) => $(el).attr('href') ?? $(el).find('a[href]').first().attr('href') ?? '')
       .filter((h) => h !== '');
   } catch (err) {
-    throw new ParseError('html', `${sourceId}: ${pageUrl}: ${(err as Error).message}`, { cause: err });
+    throw new ParseError('html', `${pageUrl}: ${(err as Error).message}`, { cause: err });
   }
-  if (hrefs.length === 0) throw new ParseError('html', `${sourceId}: ${pageUrl}: links selector "${selector}" matched no link`, { where: selector });
+  if (hrefs.length === 0) throw new ParseError('html', `${pageUrl}: links selector "${selector}" matched no link`, { where: selector });
   const base = new URL(pageUrl);
   const out = new Set<string>();
   for (const h of hrefs) {
@@ -34,7 +34,7 @@ export function advisoryLinks(body: Uint8Array, pageUrl: string, selector: strin
   }
   // Links all refused (other hosts, javascript:, unparsable) would otherwise look like "nothing new".
   if (out.size === 0) {
-    throw new ParseError('html', `${sourceId}: ${pageUrl}: links selector "${selector}" matched ${hrefs.length} link(s), none to this page's own origin`, { where: selector });
+    throw new ParseError('html', `${pageUrl}: links selector "${selector}" matched ${hrefs.length} link(s), none to this page's own origin`, { where: selector });
   }
   return [...out];
 }

@@ -6,15 +6,15 @@ import type { ParsedAdvisory } from '../../model/advisory.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import { parseAdvisoryText } from '../text/index.js';
 
-/** A plain-text page → its advisories; a ParseError (format html, naming source and page) when it has none. */
+/** A plain-text page → its advisories; a ParseError (format html, naming the page) when it has none. */
 export function parsePlainTextAdvisory(doc: RawDocument, text: string): ParsedAdvisory[] {
   let out: ParsedAdvisory[];
   try {
     out = parseAdvisoryText(text, { source: { kind: doc.sourceKind, id: doc.sourceId }, url: doc.url });
   } catch (err) {
-    if (err instanceof ParseError) throw new ParseError('html', `${doc.sourceId}: ${doc.url}: ${err.message}`, { cause: err });
+    if (err instanceof ParseError) throw new ParseError('html', `${doc.url}: ${err.message}`, { cause: err });
     throw err;
   }
-  if (out.length === 0) throw new ParseError('html', `${doc.sourceId}: ${doc.url}: plain text that names no advisory (no OpenSSL or Debian layout, no CVE)`);
+  if (out.length === 0) throw new ParseError('html', `${doc.url}: plain text that names no advisory (no OpenSSL or Debian layout, no CVE)`);
   return out;
 }

@@ -23,27 +23,27 @@ export function isHtml(doc: RawDocument): boolean {
 // eslint-disable-next-line @typescript-eslint/require-await -- a Parser is async; this one has nothing to wait for
 export const parseHtml: Parser = async (doc, options) => parseHtmlSync(doc, options?.html);
 
-/** Pure: page + selectors → advisories. A selector that finds nothing is a ParseError naming source, page and selector. */
+/** Pure: page + selectors → advisories. A selector that finds nothing is a ParseError naming the page and selector (the pipeline adds the source). */
 export function parseHtmlSync(doc: RawDocument, spec: HtmlPageSpec | undefined): ParsedAdvisory[] {
   if (!isHtml(doc)) return parsePlainTextAdvisory(doc, new TextDecoder('utf-8').decode(doc.body));
   const fields = spec?.fields;
   if (!fields) {
-    throw new ParseError(FORMAT, `${doc.sourceId}: ${doc.url}: an HTML page needs selectors (the html source's "fields"; for secwatch parse: --config FILE --source-id ID)`);
+    throw new ParseError(FORMAT, `${doc.url}: an HTML page needs selectors (the html source's "fields"; for secwatch parse: --config FILE --source-id ID)`);
   }
   let records: HtmlRecord[];
   try {
     records = extractRecords(loadPage(doc.body), { ...spec, fields });
   } catch (err) {
-    if (err instanceof SelectorMiss) throw new ParseError(FORMAT, `${doc.sourceId}: ${doc.url}: ${err.message}`, { cause: err, where: err.selector });
+    if (err instanceof SelectorMiss) throw new ParseError(FORMAT, `${doc.url}: ${err.message}`, { cause: err, where: err.selector });
     // css-select throws on a selector it cannot parse: that is the config's fault, said the same way.
-    throw new ParseError(FORMAT, `${doc.sourceId}: ${doc.url}: ${(err as Error).message}`, { cause: err });
+    throw new ParseError(FORMAT, `${doc.url}: ${(err as Error).message}`, { cause: err });
   }
   const dateFormat = typeof fields.date === 'object' ? fields.date.format : undefined;
   const prefix = spec.idPrefix ?? doc.sourceId;
   return records.map((r, i): ParsedAdvisory => {
     const published = pageDate(r.date!, dateFormat);
     const where = r.anchor ? `#${r.anchor}` : records.length > 1 ? `section ${i + 1}` : '';
-    if (!published) throw new ParseError(FORMAT, `${doc.sourceId}: ${doc.url}${where ? ` ${where}` : ''}: date "${r.date!}" is not a date${dateFormat ? ` in the format ${dateFormat}` : ''}`);
+    if (!published) throw new ParseError(FORMAT, `${doc.url}${where ? ` ${where}` : ''}: date "${r.date!}" is not a date${dateFormat ? ` in the format ${dateFormat}` : ''}`);
     const local = r.id ?? r.anchor ?? (r.cves.length === 1 ? r.cves[0]! : `${doc.url}${records.length > 1 ? `#${i + 1}` : ''}`);
     return {
       id: `${prefix}:${local}`,

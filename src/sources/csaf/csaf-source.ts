@@ -1,11 +1,11 @@
 // CSAF 2.0 §7 (distributing CSAF documents): https://docs.oasis-open.org/csaf/csaf/v2.0/os/csaf-v2.0-os.html#7-distributing-csaf-documents
 import type { SourceConfig } from '../../config/schema.js';
-import { FetchError, describeError } from '../../errors.js';
+import { FetchError, ParseError, describeError } from '../../errors.js';
 import type { AnnouncedKey, CompanionFile, DocumentCompanions, RawDocument } from '../../model/raw-document.js';
 import type { GetOptions } from '../../net/http-client.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { normalizeFingerprint, readArmoredKeys } from '../../verify/index.js';
-import type { Source, SourceContext } from '../source.js';
+import { documentCap, type Source, type SourceContext, type SourceDefaults } from '../source.js';
 import { readChangesCsv, readIndexTxt } from './directory.js';
 import { dueDocuments } from './due.js';
 import { readProviderMetadata, type ProviderMetadata } from './provider-metadata.js';
@@ -25,8 +25,9 @@ export interface CsafCursor {
  * provider's announced keys. A feed or document that fails is reported (source and URL) and
  * retried next poll; the others are still returned.
  */
-export function createCsafSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+export function createCsafSource(config: SourceConfig, defaults: SourceDefaults): Source {
   const maxBytes = config.maxBytes ?? defaults.maxBytes;
+  const maxDocuments = documentCap(config, defaults);
   const verifying = config.kind === 'csaf' && config.verify !== 'off';
   const pinnedByConfig = config.kind === 'csaf' && config.keys ? config.keys.map((k) => k.fingerprint) : undefined;
   return {
@@ -52,7 +53,7 @@ export function createCsafSource(config: SourceConfig, defaults: { readonly maxB
 
       const listed = await listDocuments(metadata, metaRes.url, get, report);
       const previous = readCursor(state?.cursor);
-      const { due, deferred } = dueDocuments(listed, previous.seen, config.kind === 'csaf' ? { since: config.since, maxDocuments: config.maxDocuments } : {});
+      const { due, deferred } = dueDocuments(listed, previous.seen, { since: config.kind === 'csaf' ? config.since : undefined, maxDocuments });
       if (deferred > 0) ctx.log.info({ source: config.id, fetching: due.length, deferred }, 'CSAF documents left for the next polls (maxDocuments)');
       const seen: Record<string, string> = { ...previous.seen };
       const fetched = await mapLimit(due, CONCURRENCY, async (entry): Promise<RawDocument | undefined> => {
@@ -85,18 +86,30 @@ export function createCsafSource(config: SourceConfig, defaults: { readonly maxB
 type Get = (url: string, accept: string) => ReturnType<SourceContext['http']['get']>;
 type Report = (url: string, err: unknown) => void;
 
-/** Every document the provider lists: its ROLIE feeds, else its directories' changes.csv (or index.txt). */
+/**
+ * Every document the provider lists: its ROLIE feeds, else its directories' changes.csv (or index.txt).
+ * A listing that fails is reported and the others still count; when every listing fails the poll
+ * fails (nothing could be listed, so "ok, 0 documents" would hide a broken source).
+ */
 async function listDocuments(metadata: ProviderMetadata, providerUrl: string, get: Get, report: Report): Promise<ListedDocument[]> {
   const out = new Map<string, ListedDocument>();
+  const failed: { url: string; err: unknown }[] = [];
+  const fail = (url: string, err: unknown): void => {
+    failed.push({ url, err });
+    report(url, err);
+  };
   for (const feedUrl of metadata.rolieFeeds) {
     try {
       const res = await get(feedUrl, 'application/json');
       if (res.status === 'ok') for (const d of readRolieFeed(res.body, res.url, providerUrl)) out.set(d.url, d);
     } catch (err) {
-      report(feedUrl, err);
+      fail(feedUrl, err);
     }
   }
-  if (metadata.rolieFeeds.length > 0) return [...out.values()];
+  if (metadata.rolieFeeds.length > 0) {
+    if (failed.length === metadata.rolieFeeds.length) throw everyListingFailed(failed);
+    return [...out.values()];
+  }
   for (const dir of metadata.directories) {
     const folder = dir.endsWith('/') ? dir : `${dir}/`;
     try {
@@ -110,10 +123,27 @@ async function listDocuments(metadata: ProviderMetadata, providerUrl: string, ge
           : await get(`${folder}index.txt`, 'text/plain').then((r) => (r.status === 'ok' ? readIndexTxt(new TextDecoder().decode(r.body), folder) : []));
       for (const d of entries) if (!out.has(d.url)) out.set(d.url, d);
     } catch (err) {
-      report(folder, err);
+      fail(folder, err);
     }
   }
+  if (metadata.directories.length > 0 && failed.length === metadata.directories.length) throw everyListingFailed(failed);
   return [...out.values()];
+}
+
+/** One listing: its own error (it names the URL). Several: one error of the same kind naming each. */
+function everyListingFailed(failed: readonly { url: string; err: unknown }[]): Error {
+  const first = failed[0]!.err;
+  if (failed.length === 1 && first instanceof Error) return first;
+  const lines = failed.map((f) => {
+    const cause = describeError(f.err);
+    return cause.startsWith(f.url) ? cause : `${f.url}: ${cause}`;
+  });
+  const message = `no listing could be read: ${lines.join('; ')}`;
+  // The code is a fetch failure's when any listing could not be downloaded, else the parse failure's.
+  const fetchFailure = failed.find((f) => f.err instanceof FetchError);
+  if (fetchFailure === undefined) return new ParseError('csaf', message, { cause: first });
+  const err = fetchFailure.err as FetchError;
+  return new FetchError(err.kind, fetchFailure.url, message, { cause: err, ...(err.status === undefined ? {} : { status: err.status }) });
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { SourceConfig } from '../../config/schema.js';
 import { describeError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
-import type { Source } from '../source.js';
+import { documentCap, type Source, type SourceDefaults } from '../source.js';
 import { monthsBefore, readUpdatesIndex, type UpdateEntry } from './updates-index.js';
 
 /** What the previous poll ingested: month ID → the CurrentReleaseDate it had then. */
@@ -19,9 +19,11 @@ const DEFAULT_MONTHS_BACK = 2;
  * CurrentReleaseDate moved since the last ingested poll, oldest release first so the newest
  * word on a CVE listed in two months is stored last. A month that fails to download is logged
  * and left out of the cursor, and the index validators are held back so the next poll retries it.
+ * At most `maxDocuments` months are downloaded per poll; the later ones wait the same way.
  */
-export function createCvrfSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+export function createCvrfSource(config: SourceConfig, defaults: SourceDefaults): Source {
   const maxBytes = config.maxBytes ?? defaults.maxBytes;
+  const maxDocuments = documentCap(config, defaults);
   return {
     id: config.id,
     kind: config.kind,
@@ -43,7 +45,12 @@ export function createCvrfSource(config: SourceConfig, defaults: { readonly maxB
       const documents: RawDocument[] = [];
       const months: Record<string, string> = { ...previous.months };
       const errors: unknown[] = [];
+      let deferred = 0;
       for (const entry of due) {
+        if (maxDocuments !== undefined && documents.length >= maxDocuments) {
+          deferred++;
+          continue;
+        }
         const doc = await fetchMonth(entry).catch((err: unknown) => {
           errors.push(err);
           ctx.log.warn({ source: config.id, document: entry.id, url: entry.cvrfUrl, err: describeError(err) }, 'CVRF month not fetched; retried next poll');
@@ -55,7 +62,8 @@ export function createCvrfSource(config: SourceConfig, defaults: { readonly maxB
       }
       // Every due month failed: the poll failed (the error names the month's URL).
       if (documents.length === 0 && errors.length > 0) throw errors[0];
-      const validators = errors.length > 0 ? (state?.validators ?? {}) : index.validators;
+      if (deferred > 0) ctx.log.info({ source: config.id, fetched: documents.length, deferred }, 'CVRF months left for the next polls (maxDocuments)');
+      const validators = errors.length > 0 || deferred > 0 ? (state?.validators ?? {}) : index.validators;
       const cursor: CvrfCursor = { months };
       if (documents.length === 0) return { status: 'not-modified', validators, cursor };
       return { status: 'ok', documents, validators, cursor };

@@ -2,12 +2,12 @@
 // the config's cheerio selectors by src/parse/html/.
 import type { SourceConfig } from '../../config/schema.js';
 import type { HtmlPageSpec } from '../../parse/html/index.js';
-import type { Source } from '../source.js';
+import type { Source, SourceDefaults } from '../source.js';
 import { createLinkedPagesSource } from './linked-pages.js';
 
 const ACCEPT = 'text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8, */*;q=0.5';
 
-export function createHtmlSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+export function createHtmlSource(config: SourceConfig, defaults: SourceDefaults): Source {
   return createLinkedPagesSource(config, defaults, ACCEPT);
 }
 

@@ -11,7 +11,7 @@ import type { RawDocument } from '../../model/raw-document.js';
 import type { GetResult, Validators } from '../../net/http-client.js';
 import { advisoryLinks } from '../../parse/html/index.js';
 import type { SourceState } from '../../store/store.js';
-import type { FetchResult, Source, SourceContext } from '../source.js';
+import { documentCap, type FetchResult, type Source, type SourceContext, type SourceDefaults } from '../source.js';
 import { folderOf } from '../local-folder.js';
 
 /** Upper bound on the files of a folder source, so a misconfigured path fails clearly instead of walking a disk. */
@@ -26,6 +26,8 @@ export interface LinkedPagesOptions {
   readonly config: SourceConfig;
   readonly links: string | undefined;
   readonly maxPages: number;
+  /** Most pages downloaded (not answered "not modified") per poll; the rest wait for the next polls. */
+  readonly maxDocuments?: number | undefined;
   readonly maxBytes: number;
   readonly accept: string;
 }
@@ -54,7 +56,7 @@ export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | 
   });
   if (!o.links) return { status: 'ok', validators: list.validators, documents: [doc(list.url, list.body, list.contentType)] };
 
-  const links = advisoryLinks(list.body, list.url, o.links, config.id);
+  const links = advisoryLinks(list.body, list.url, o.links);
   // Links into the list page itself ("#CVE-2017-0003") mean the list page is the advisory page.
   const pages = [...new Set(links.map((l) => l.split('#')[0]!))].slice(0, o.maxPages);
   const previous = readCursor(state?.cursor);
@@ -62,7 +64,15 @@ export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | 
   const documents: RawDocument[] = [];
   const problems: string[] = [];
   const errors: unknown[] = [];
+  let deferred = 0;
   for (const page of pages) {
+    if (o.maxDocuments !== undefined && documents.length >= o.maxDocuments) {
+      // The limit bounds downloads: later pages keep their validators and wait for the next poll.
+      const known = previous.pages[page];
+      if (known !== undefined) seen[page] = known;
+      deferred++;
+      continue;
+    }
     if (page === list.url.split('#')[0]) {
       documents.push(doc(list.url, list.body, list.contentType));
       continue;
@@ -80,8 +90,11 @@ export async function fetchLinkedPages(ctx: SourceContext, state: SourceState | 
   }
   if (errors.length > 0 && errors.length === pages.length) throw errors[0];
   const cursor: PagesCursor = { pages: seen };
-  if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: list.validators, cursor };
-  return { status: 'ok', validators: list.validators, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
+  // Pages left for later: the list page's validators are held back so the next poll reads it again.
+  const validators = deferred > 0 ? (state?.validators ?? {}) : list.validators;
+  if (deferred > 0) ctx.log.info({ source: config.id, fetched: documents.length, deferred }, 'linked pages left for the next polls (maxDocuments)');
+  if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators, cursor };
+  return { status: 'ok', validators, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };
 }
 
 /**
@@ -99,6 +112,11 @@ async function fetchFolderPages(ctx: SourceContext, state: SourceState | undefin
   for (const path of files) {
     const url = pathToFileURL(path).href;
     const key = relative(folder, path).split(sep).join('/');
+    if (o.maxDocuments !== undefined && documents.length >= o.maxDocuments) {
+      const known = previous.pages[key];
+      if (known !== undefined) seen[key] = known;
+      continue;
+    }
     try {
       const res = await get(url, previous.pages[key]);
       seen[key] = res.validators;
@@ -137,7 +155,7 @@ function readCursor(value: unknown): PagesCursor {
  * A source that fetches a page, or a list page and the pages it links to: the html and advance
  * kinds differ only in what they ask the server for (`accept`) and in the parser that reads them.
  */
-export function createLinkedPagesSource(config: SourceConfig, defaults: { readonly maxBytes: number }, accept: string): Source {
+export function createLinkedPagesSource(config: SourceConfig, defaults: SourceDefaults, accept: string): Source {
   const listing = config.kind === 'html' || config.kind === 'advance' ? config : undefined;
   return {
     id: config.id,
@@ -148,6 +166,7 @@ export function createLinkedPagesSource(config: SourceConfig, defaults: { readon
         config,
         links: listing?.links,
         maxPages: listing?.maxPages ?? 50,
+        maxDocuments: documentCap(config, defaults),
         maxBytes: config.maxBytes ?? defaults.maxBytes,
         accept,
       }),

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { SourceConfig } from '../../config/schema.js';
 import { FetchError, describeError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
-import { isZip } from '../../util/zip.js';
-import type { FetchResult, Source, SourceContext } from '../source.js';
+import { DEFAULT_ZIP_MAX_ENTRIES, DEFAULT_ZIP_MAX_TOTAL_BYTES, isZip, type ZipLimits } from '../../util/zip.js';
+import { documentCap, type FetchResult, type Source, type SourceContext, type SourceDefaults } from '../source.js';
 import { zipDocuments, type ZipEntryHashes } from './zip-archive.js';
 import { folderOf } from '../local-folder.js';
 
@@ -26,11 +26,18 @@ const MAX_FILES = 200_000;
 
 /**
  * An http(s) URL or a file is one document (a record or an array) or a zip of records, re-fetched
- * with a conditional GET; a file: folder is walked for *.json and only new or changed files are read.
- * A file of the folder that cannot be read is reported by name and the others still count.
+ * with a conditional GET; a file: folder is walked for *.json and only new or changed files are read,
+ * at most `maxDocuments` of them per poll (the rest on the next polls). A file of the folder that
+ * cannot be read is reported by name and the others still count.
  */
-export function createOsvSource(config: SourceConfig, defaults: { readonly maxBytes: number }): Source {
+export function createOsvSource(config: SourceConfig, defaults: SourceDefaults): Source {
   const maxBytes = config.maxBytes ?? defaults.maxBytes;
+  const maxDocuments = documentCap(config, defaults);
+  const zipLimits: ZipLimits = {
+    maxEntries: defaults.zip?.maxEntries ?? DEFAULT_ZIP_MAX_ENTRIES,
+    maxTotalBytes: defaults.zip?.maxBytes ?? DEFAULT_ZIP_MAX_TOTAL_BYTES,
+    maxEntryBytes: defaults.zip?.maxEntryBytes ?? maxBytes,
+  };
   return {
     id: config.id,
     kind: config.kind,
@@ -47,7 +54,7 @@ export function createOsvSource(config: SourceConfig, defaults: { readonly maxBy
       });
       if (res.status === 'not-modified') return { status: 'not-modified', validators: res.validators };
       if (isZip(res.body)) {
-        const zip = zipDocuments({ sourceId: config.id, url: res.url, body: res.body, fetchedAt: ctx.clock.now() }, cursor.entries ?? {}, maxBytes);
+        const zip = zipDocuments({ sourceId: config.id, url: res.url, body: res.body, fetchedAt: ctx.clock.now() }, cursor.entries ?? {}, zipLimits);
         return { status: 'ok', validators: res.validators, documents: zip.documents, cursor: { files: {}, entries: zip.entries }, problems: zip.problems };
       }
       const doc = document(res.url, res.body, ctx, res.contentType);
@@ -60,9 +67,17 @@ export function createOsvSource(config: SourceConfig, defaults: { readonly maxBy
     const seen: Record<string, string> = {};
     const documents: RawDocument[] = [];
     const problems: string[] = [];
+    let deferred = 0;
     for (const path of files) {
       const rel = relative(folder, path).split(sep).join('/');
       const known = previous.files[rel];
+      if (maxDocuments !== undefined && documents.length >= maxDocuments) {
+        // The limit bounds what is read, not only what is ingested: the rest waits for the next poll,
+        // each file keeping the validator it had so an unchanged one is not read then either.
+        if (known !== undefined) seen[rel] = known;
+        deferred++;
+        continue;
+      }
       const url = pathToFileURL(path).href;
       let res;
       try {
@@ -76,6 +91,7 @@ export function createOsvSource(config: SourceConfig, defaults: { readonly maxBy
       if (res.validators.etag !== undefined) seen[rel] = res.validators.etag;
       if (res.status === 'ok') documents.push(document(res.url, res.body, ctx, undefined));
     }
+    if (deferred > 0) ctx.log.info({ source: config.id, read: documents.length, deferred }, 'OSV files left for the next polls (maxDocuments)');
     const cursor: OsvFolderCursor = { files: seen };
     if (documents.length === 0 && problems.length === 0) return { status: 'not-modified', validators: {}, cursor };
     return { status: 'ok', validators: {}, documents, cursor, ...(problems.length > 0 ? { problems } : {}) };

@@ -4,7 +4,7 @@
 import { FetchError, ParseError } from '../../errors.js';
 import type { RawDocument } from '../../model/raw-document.js';
 import { sha256Hex } from '../../util/hash.js';
-import { RECORD_ZIP_LIMITS, readZip, ZipError } from '../../util/zip.js';
+import { readZip, ZipError, type ZipLimits } from '../../util/zip.js';
 
 /** Entry name → the first 16 hex digits of its SHA-256: a changed archive yields only changed entries. */
 export type ZipEntryHashes = Readonly<Record<string, string>>;
@@ -19,17 +19,18 @@ export interface ZipDocuments {
 
 /**
  * The *.json entries of a fetched zip as documents (url `<zip url>#<entry name>`), leaving out those
- * whose bytes are the same as at the last ingested poll. A zip over the limits (a zip bomb) fails
- * the poll with FETCH_TOO_LARGE, an unreadable one with PARSE_INVALID, each naming the archive.
+ * whose bytes are the same as at the last ingested poll. A zip over the limits (a zip bomb: more
+ * entries or more inflated bytes than `limits` allow) fails the poll with FETCH_TOO_LARGE, an
+ * unreadable one with PARSE_INVALID, each naming the archive.
  */
 export function zipDocuments(
   zip: { readonly sourceId: string; readonly url: string; readonly body: Uint8Array; readonly fetchedAt: Date },
   previous: ZipEntryHashes,
-  maxEntryBytes: number,
+  limits: ZipLimits,
 ): ZipDocuments {
   let read;
   try {
-    read = readZip(zip.body, { ...RECORD_ZIP_LIMITS, maxEntryBytes }, (name) => name.toLowerCase().endsWith('.json'));
+    read = readZip(zip.body, limits, (name) => name.toLowerCase().endsWith('.json'));
   } catch (err) {
     if (!(err instanceof ZipError)) throw err;
     const message = `${zip.url}: ${err.message}`;

@@ -1,12 +1,15 @@
 // Schema migrations as code for PostgreSQL (DESIGN.md "Storage"): run on open, each recorded once.
 import type { PoolClient } from 'pg';
 import { StoreError } from '../../errors.js';
+import { backfillSearchWordsTx } from './search-index.js';
 
 /** One schema step; ids only ever grow, and a released migration is never edited (add a new one). */
 export interface PgMigration {
   readonly id: number;
   readonly name: string;
   readonly sql: string;
+  /** Data the SQL cannot make (words computed in TypeScript), run right after it in the same transaction. */
+  readonly backfill?: (client: PoolClient) => Promise<void>;
 }
 
 /**
@@ -200,6 +203,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE deliveries ADD COLUMN progress TEXT;
     `,
   },
+  {
+    id: 11,
+    name: 'advisory search words',
+    sql: `
+      -- queryAdvisories' text search: one row per (word, advisory), the words of id, title, CVEs,
+      -- aliases and products (src/store/search-words.ts, so both dialects find the same). A search
+      -- for n words reads n ranges of the primary key; the backfill indexes the advisories stored
+      -- before this migration.
+      CREATE TABLE advisory_words (
+        word        TEXT COLLATE "C" NOT NULL,
+        advisory_id TEXT COLLATE "C" NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
+        PRIMARY KEY (word, advisory_id)
+      );
+      CREATE INDEX advisory_words_advisory ON advisory_words (advisory_id);
+      -- queryAdvisories' published-date range, compared in byte order like every ISO date here.
+      CREATE INDEX advisories_published ON advisories ((published COLLATE "C"));
+    `,
+    backfill: backfillSearchWordsTx,
+  },
 ];
 
 /**
@@ -226,6 +248,7 @@ export async function applyPgMigrations(client: PoolClient, schema: string | und
     for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
       if (done.has(m.id)) continue;
       await client.query(m.sql);
+      await m.backfill?.(client);
       await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     }

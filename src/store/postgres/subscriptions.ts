@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 import { StoreError } from '../../errors.js';
 import { toStoredAdvisory, type AdvisoryRow } from '../rows.js';
 import {
+  checkedPublishedBounds,
   decodeAdvisoryCursor,
+  searchFilterWords,
   toAcknowledgement,
   toAdvisoryPage,
   toSubscription,
@@ -14,6 +16,15 @@ import {
 
 type Run = <T>(op: string, fn: () => Promise<T>) => Promise<T>;
 const list = (v: readonly string[] | undefined): string[] | null => (v === undefined ? null : [...v]);
+
+/**
+ * queryAdvisories' text filter ($10: the words, each must be one of the advisory's). Left out of the
+ * SQL when there are no words rather than guarded by "$10 IS NULL OR": an IN under an OR is never
+ * turned into a join, so the planner would test every advisory instead of reading the word index first.
+ */
+const WORDS_FILTER = `AND a.id IN (
+                   SELECT w.advisory_id FROM advisory_words w WHERE w.word = ANY($10::text[])
+                   GROUP BY w.advisory_id HAVING count(*) = cardinality($10::text[]))`;
 
 /** The SubscriptionStore methods over a pool; `run` wraps errors as the store does. */
 export function pgSubscriptions(pool: Pool, run: Run): SubscriptionStore {
@@ -102,6 +113,8 @@ export function pgSubscriptions(pool: Pool, run: Run): SubscriptionStore {
       run('queryAdvisories', async () => {
         const after = query.cursor === undefined ? undefined : decodeAdvisoryCursor(query.cursor);
         if (query.cursor !== undefined && !after) throw new StoreError('queryAdvisories: not a cursor this store made');
+        const published = checkedPublishedBounds(query);
+        const words = searchFilterWords(query.text);
         const found = await rows<AdvisoryRow>(
           `SELECT json, first_seen, updated_at FROM advisories a
            WHERE ($1::text IS NULL OR updated_at >= $1)
@@ -111,6 +124,9 @@ export function pgSubscriptions(pool: Pool, run: Run): SubscriptionStore {
              AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(json::jsonb -> 'cves') c WHERE upper(c) = $5))
              AND ($6::boolean IS NULL OR $6 = EXISTS (SELECT 1 FROM matches m WHERE m.advisory_id = a.id))
              AND ($7::text IS NULL OR updated_at < $7 OR (updated_at = $7 AND id > $8))
+             ${words ? WORDS_FILTER : 'AND $10::text[] IS NULL'}
+             AND ($11::text IS NULL OR (published COLLATE "C") >= $11)
+             AND ($12::text IS NULL OR (published COLLATE "C") < $12)
            ORDER BY updated_at DESC, id LIMIT $9`,
           [
             query.since ?? null,
@@ -122,6 +138,9 @@ export function pgSubscriptions(pool: Pool, run: Run): SubscriptionStore {
             after?.updatedAt ?? null,
             after?.id ?? null,
             query.limit + 1,
+            words ?? null,
+            published.from ?? null,
+            published.before ?? null,
           ],
         );
         return toAdvisoryPage(found.map(toStoredAdvisory), query.limit);

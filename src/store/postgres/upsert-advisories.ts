@@ -5,6 +5,7 @@ import { contentHash, materialHash } from '../../model/fingerprint.js';
 import { classifyUpsert, type CurrentRow as BaseCurrentRow } from '../rows.js';
 import type { UpsertOutcome } from '../store.js';
 import { indexCvesTx } from './cve-index.js';
+import { indexSearchWordsTx } from './search-index.js';
 
 interface CurrentRow extends BaseCurrentRow {
   id: string;
@@ -42,6 +43,7 @@ export async function upsertAdvisoriesTx(client: PoolClient, advisories: readonl
   // Sequential on purpose: the same id twice in one batch sees its own first write.
   const advisoryWrites = new Map<string, AdvisoryWrite>();
   const revisionWrites = new Map<string, { id: string; revision: number; json: string }>();
+  const written = new Map<string, Advisory>();
   const outcomes = prepared.map(({ input, material, content }): UpsertOutcome => {
     const cur = current.get(input.id);
     const { status, revision, changes } = classifyUpsert(cur, input, material, content);
@@ -50,6 +52,7 @@ export async function upsertAdvisoriesTx(client: PoolClient, advisories: readonl
     const json = JSON.stringify(advisory);
     current.set(input.id, { id: input.id, revision, material_hash: material, content_hash: content, json });
     const { id, published, modified } = advisory;
+    written.set(id, advisory);
     advisoryWrites.set(id, { id, sourceId: advisory.source.id ?? null, revision, material, content, json, published, modified, cves: advisory.cves });
     // 'updated' rewrites the current revision's history row: history keeps one row per revision.
     revisionWrites.set(`${id}\u0000${revision}`, { id, revision, json });
@@ -57,6 +60,7 @@ export async function upsertAdvisoriesTx(client: PoolClient, advisories: readonl
   });
   if (advisoryWrites.size > 0) await writeAdvisories(client, [...advisoryWrites.values()], seenAt);
   await indexCvesTx(client, [...advisoryWrites.values()]);
+  await indexSearchWordsTx(client, [...written.values()]);
   if (revisionWrites.size > 0) {
     const revs = [...revisionWrites.values()];
     await client.query(

@@ -1,12 +1,15 @@
 // Schema migrations as code (DESIGN.md "Storage"): run on open, each recorded once.
 import type { Database } from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
+import { backfillSearchWords } from './search-index.js';
 
 /** One schema step; ids only ever grow, and a released migration is never edited (add a new one). */
 export interface Migration {
   readonly id: number;
   readonly name: string;
   readonly sql: string;
+  /** Data the SQL cannot make (words computed in TypeScript), run right after it in the same transaction. */
+  readonly backfill?: (db: Database) => void;
 }
 
 /** The SQLite schema, oldest first. Dates are ISO 8601 text, so text order is time order. */
@@ -196,6 +199,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN progress TEXT;
     `,
   },
+  {
+    id: 11,
+    name: 'advisory search words',
+    sql: `
+      -- queryAdvisories' text search: one row per (word, advisory), the words of id, title, CVEs,
+      -- aliases and products (src/store/search-words.ts). A search for n words reads n ranges of the
+      -- primary key; the backfill indexes the advisories stored before this migration.
+      CREATE TABLE advisory_words (
+        word        TEXT NOT NULL,
+        advisory_id TEXT NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
+        PRIMARY KEY (word, advisory_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX advisory_words_advisory ON advisory_words (advisory_id);
+      -- queryAdvisories' published-date range.
+      CREATE INDEX advisories_published ON advisories (published);
+    `,
+    backfill: backfillSearchWords,
+  },
 ];
 
 /**
@@ -226,6 +247,7 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
     for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
       if (done.has(m.id)) continue;
       db.exec(m.sql);
+      m.backfill?.(db);
       record.run(m.id, m.name);
       applied.push(m.id);
     }

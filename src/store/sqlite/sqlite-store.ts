@@ -9,6 +9,7 @@ import type { Match } from '../../model/match.js';
 import type { Store, UpsertOutcome } from '../store.js';
 import { classifyUpsert, oldestFirst, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type CurrentRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { applyMigrations } from './migrations.js';
+import { sqliteSearchIndex } from './search-index.js';
 import { sqliteQuarantine } from './quarantine.js';
 import { sqliteCveIndex } from './cve-index.js';
 import { sqliteSubscriptions } from './subscriptions.js';
@@ -29,6 +30,7 @@ export function openSqliteStore(path: string): Store {
   const db = openDatabase(path);
   const q = prepare(db);
   const cveIndex = sqliteCveIndex(db, run);
+  const searchIndex = sqliteSearchIndex(db);
 
   const upsert = db.transaction((advisories: readonly Advisory[], seenAt: string): UpsertOutcome[] =>
     // Sequential on purpose: the same id twice in one batch sees its own first write.
@@ -45,6 +47,7 @@ export function openSqliteStore(path: string): Store {
       // 'updated' rewrites the current revision's history row: history keeps one row per revision.
       q.putRevision.run({ id: advisory.id, revision, json, seenAt });
       cveIndex.index(advisory.id, advisory.cves);
+      searchIndex.index(advisory);
       return { id: input.id, status, advisory, ...(changes ? { changes } : {}) };
     }),
   );

@@ -3,7 +3,9 @@ import type { Database } from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
 import { toStoredAdvisory, type AdvisoryRow } from '../rows.js';
 import {
+  checkedPublishedBounds,
   decodeAdvisoryCursor,
+  searchFilterWords,
   toAcknowledgement,
   toAdvisoryPage,
   toSubscription,
@@ -52,6 +54,11 @@ export function sqliteSubscriptions(db: Database, run: Run): SubscriptionStore {
          AND (@kinds IS NULL OR json_extract(json, '$.kind') IN (SELECT value FROM json_each(@kinds)))
          AND (@cve IS NULL OR EXISTS (SELECT 1 FROM json_each(a.json, '$.cves') c WHERE upper(c.value) = @cve))
          AND (@matched IS NULL OR @matched = EXISTS (SELECT 1 FROM matches m WHERE m.advisory_id = a.id))
+         AND (@words IS NULL OR a.id IN (
+               SELECT w.advisory_id FROM advisory_words w WHERE w.word IN (SELECT value FROM json_each(@words))
+               GROUP BY w.advisory_id HAVING count(*) = json_array_length(@words)))
+         AND (@publishedFrom IS NULL OR published >= @publishedFrom)
+         AND (@publishedBefore IS NULL OR published < @publishedBefore)
          AND (@afterUpdated IS NULL OR updated_at < @afterUpdated OR (updated_at = @afterUpdated AND id > @afterId))
        ORDER BY updated_at DESC, id LIMIT @limit`,
     ),
@@ -99,6 +106,7 @@ export function sqliteSubscriptions(db: Database, run: Run): SubscriptionStore {
       run('queryAdvisories', () => {
         const after = query.cursor === undefined ? undefined : decodeAdvisoryCursor(query.cursor);
         if (query.cursor !== undefined && !after) throw new StoreError('queryAdvisories: not a cursor this store made');
+        const published = checkedPublishedBounds(query);
         const rows = q.query.all({
           since: query.since ?? null,
           severities: json(query.severities),
@@ -106,6 +114,9 @@ export function sqliteSubscriptions(db: Database, run: Run): SubscriptionStore {
           kinds: json(query.kinds),
           cve: query.cve?.toUpperCase() ?? null,
           matched: query.matched === undefined ? null : query.matched ? 1 : 0,
+          words: json(searchFilterWords(query.text)),
+          publishedFrom: published.from ?? null,
+          publishedBefore: published.before ?? null,
           afterUpdated: after?.updatedAt ?? null,
           afterId: after?.id ?? null,
           limit: query.limit + 1,

@@ -12,7 +12,7 @@ import { sourcesView } from '../views/sources.js';
 import { subscriptionFormView } from '../views/subscription.js';
 import { sendMessage, sendPage, type WebContext } from './context.js';
 
-/** How many advisories one list page asks the store for (the text search filters within them). */
+/** How many advisories one list page shows (the store applies every filter, search words included). */
 const PAGE = 200;
 /** How many stored advisories per source the verification counts look at. */
 const SIGNATURE_SAMPLE = 2000;

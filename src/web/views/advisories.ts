@@ -1,8 +1,8 @@
 // The advisories list: filters read from the query string (bad values named, never thrown), the
-// store query they become, the filters the store cannot do (text search, published-date range),
-// and the rows. Pure.
+// store query they become (all of them, search words and published range included), and the rows. Pure.
 import type { Advisory } from '../../model/advisory.js';
 import { SEVERITIES, isSeverity, type Severity } from '../../model/severity.js';
+import { isCalendarDay } from '../../store/search-words.js';
 import type { StoredAdvisory } from '../../store/store.js';
 import { decodeAdvisoryCursor, type AdvisoryQuery } from '../../store/subscription-store.js';
 import { WEB } from '../paths.js';
@@ -17,12 +17,11 @@ export interface AdvisoryFilters {
   /** Published on or after / on or before (YYYY-MM-DD). */
   readonly from?: string;
   readonly to?: string;
-  /** Words to find in the id, title, summary, CVEs and products (all must appear, any case). */
+  /** Words to find (all of them, whole words, any case) in the id, title, CVEs, aliases and products. */
   readonly q?: string;
   readonly cursor?: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
 /** The filters in a query string; a value that makes no sense is dropped and named in `problems`. */
@@ -42,8 +41,8 @@ export function parseAdvisoryFilters(query: Readonly<Record<string, unknown>>): 
   const severity = pick<Severity>('severity', isSeverity, `one of ${SEVERITIES.join(', ')}`);
   const kind = pick<Advisory['kind']>('kind', (v) => v === 'advisory' || v === 'advance-notice', 'advisory or advance-notice');
   const cve = pick<string>('cve', (v) => CVE.test(v), 'a CVE id (CVE-2025-12345)');
-  const from = pick<string>('from', (v) => DAY.test(v), 'a date (YYYY-MM-DD)');
-  const to = pick<string>('to', (v) => DAY.test(v), 'a date (YYYY-MM-DD)');
+  const from = pick<string>('from', isCalendarDay, 'a date (YYYY-MM-DD)');
+  const to = pick<string>('to', isCalendarDay, 'a date (YYYY-MM-DD)');
   const source = text('source');
   const q = text('q');
   const cursor = pick<string>('cursor', (v) => decodeAdvisoryCursor(v) !== undefined, 'a page cursor this list gave out');
@@ -63,7 +62,7 @@ export function parseAdvisoryFilters(query: Readonly<Record<string, unknown>>): 
   };
 }
 
-/** What the store filters itself: severity, source, kind, CVE, matched (a severity floor: that rating and above). */
+/** The store query of the filters (a severity floor: that rating and above). */
 export function storeQuery(f: AdvisoryFilters, limit: number): AdvisoryQuery {
   return {
     limit,
@@ -72,18 +71,11 @@ export function storeQuery(f: AdvisoryFilters, limit: number): AdvisoryQuery {
     ...(f.kind ? { kinds: [f.kind] } : {}),
     ...(f.cve ? { cve: f.cve } : {}),
     ...(f.matchedOnly ? { matched: true } : {}),
+    ...(f.q ? { text: f.q } : {}),
+    ...(f.from ? { publishedFrom: f.from } : {}),
+    ...(f.to ? { publishedTo: f.to } : {}),
     ...(f.cursor ? { cursor: f.cursor } : {}),
   };
-}
-
-/** The filters the store has no query for: published-date range and the words of the search box. */
-export function matchesText(a: Advisory, f: AdvisoryFilters): boolean {
-  const day = a.published.slice(0, 10);
-  if (f.from && day < f.from) return false;
-  if (f.to && day > f.to) return false;
-  if (!f.q) return true;
-  const hay = [a.id, a.title, a.summary ?? '', ...a.cves, ...a.aliases, ...a.products.map((p) => `${p.vendor ?? ''} ${p.product}`)].join(' ').toLowerCase();
-  return f.q.toLowerCase().split(/\s+/).every((w) => hay.includes(w));
 }
 
 export interface AdvisoryRow {
@@ -129,7 +121,6 @@ export function advisoriesView(input: {
   return {
     rows: input.items
       .map((s) => s.advisory)
-      .filter((a) => matchesText(a, f))
       .map((a) => ({
         id: a.id,
         href: WEB.advisory(a.id),

@@ -28,8 +28,8 @@ afterAll(async () => {
   await zips.close();
 });
 
-async function cycle(sources: Record<string, unknown>[]): Promise<HostileRun> {
-  const run = await hostileCycle(sources);
+async function cycle(sources: Record<string, unknown>[], raw: Record<string, unknown> = {}): Promise<HostileRun> {
+  const run = await hostileCycle(sources, raw);
   runs.push(run);
   return run;
 }
@@ -64,39 +64,69 @@ describe('a CSAF provider serving hostile files', () => {
   });
 });
 
-/** Set the "uncompressed size" of every central-directory entry (what fflate trusts before inflating). */
+/**
+ * Set the "uncompressed size" every central-directory entry and local header declares (what a
+ * reader trusting headers would allocate, and where it would stop inflating).
+ */
 function lieAboutSizes(zip: Uint8Array, size: number): Uint8Array {
   const out = Uint8Array.prototype.slice.call(zip);
   const view = new DataView(out.buffer);
   for (let i = 0; i + 46 <= out.length; i++) {
     if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, size, true);
+    if (view.getUint32(i, true) === 0x04034b50) view.setUint32(i + 22, size, true);
   }
   return out;
 }
 
 describe('OSV zip bombs', () => {
   const record = corpus('osv/go-vulndb/GO-2022-0969.json');
-  it('entries that claim to unpack past 1 GB together: FETCH_TOO_LARGE before anything is inflated', async () => {
+  const zeros = (mb: number): Uint8Array => new Uint8Array(mb * 1024 * 1024);
+
+  it('headers claiming 60 MB per entry (1.2 GB together) for small records: sizes are not trusted, the records are read', async () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i < 20; i++) files[`go/GO-${i}.json`] = new Uint8Array(record);
-    zipBodies.set('/bomb.zip', lieAboutSizes(zipSync(files), 60 * 1024 * 1024));
-    const run = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/bomb.zip`, maxBytes: '64MB' }]);
-    expectRefused(run.report('osv-zip'), 'FETCH_TOO_LARGE', /bomb\.zip: entries unpack to more than 1073741824 bytes \(the limit\); a zip bomb/);
+    zipBodies.set('/claims-huge.zip', lieAboutSizes(zipSync(files), 60 * 1024 * 1024));
+    const run = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/claims-huge.zip`, maxBytes: '64MB' }]);
+    // 20 documents of one record: one advisory, nothing refused or skipped.
+    expect(run.report('osv-zip')).toMatchObject({ status: 'ok', documents: 20, advisories: { new: 1 } });
+    expect(run.report('osv-zip')).not.toHaveProperty('problems');
   });
 
-  it('one entry of 16 MB of zeros (~16 kB zipped) is skipped and named; the record next to it is stored', async () => {
-    const bomb = zipSync({ 'go/GO-2022-0969.json': new Uint8Array(record), 'go/zeros.json': new Uint8Array(16 * 1024 * 1024) }, { level: 1 });
+  it('an entry claiming 100 bytes that inflates to 16 MB of zeros: stopped at the per-entry limit, skipped and named; the record next to it is stored', async () => {
+    const bomb = lieAboutSizes(zipSync({ 'go/GO-2022-0969.json': new Uint8Array(record), 'go/zeros.json': zeros(16) }, { level: 1 }), 100);
     expect(bomb.length).toBeLessThan(256 * 1024);
     zipBodies.set('/one-bomb.zip', bomb);
     const run = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/one-bomb.zip`, maxBytes: '1MB' }]);
     const report = run.report('osv-zip');
-    expect(report).toMatchObject({ status: 'ok', advisories: { new: 1 } });
-    expect(report.status === 'ok' && report.problems).toEqual([expect.stringMatching(/one-bomb\.zip#go\/zeros\.json: unpacks to 16777216 bytes, more than the 1048576 allowed per entry/)]);
+    expect(report).toMatchObject({ status: 'ok', documents: 1, advisories: { new: 1 } });
+    expect(report.status === 'ok' && report.problems).toEqual([expect.stringMatching(/^osv-zip: .*one-bomb\.zip#go\/zeros\.json: unpacks to more than the 1048576 bytes allowed per entry$/)]);
+  });
+
+  it('entries claiming 100 bytes each that inflate past fetch.zip.maxBytes together: FETCH_TOO_LARGE, nothing stored', async () => {
+    const bomb = lieAboutSizes(zipSync({ 'go/a.json': zeros(2), 'go/b.json': zeros(2), 'go/c.json': zeros(2), 'go/GO-2022-0969.json': new Uint8Array(record) }, { level: 1 }), 100);
+    zipBodies.set('/total-bomb.zip', bomb);
+    const run = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/total-bomb.zip`, maxBytes: '4MB' }], { fetch: { zip: { maxBytes: '5MB' } } });
+    expectRefused(run.report('osv-zip'), 'FETCH_TOO_LARGE', /total-bomb\.zip: entries unpack to more than 5242880 bytes \(the limit\); a zip bomb/);
+    expect(await run.app.store.listAdvisories({ sourceId: 'osv-zip' })).toEqual([]);
+  });
+
+  it('fetch.zip.maxEntries and maxEntryBytes are configurable: more entries than allowed is refused, a larger entry than allowed skipped', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 4; i++) files[`go/GO-${i}.json`] = new Uint8Array(record);
+    zipBodies.set('/four.zip', zipSync(files));
+    const entries = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/four.zip` }], { fetch: { zip: { maxEntries: 3 } } });
+    expectRefused(entries.report('osv-zip'), 'FETCH_TOO_LARGE', /four\.zip: more than 3 entries/);
+    const entryBytes = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/four.zip` }], { fetch: { zip: { maxEntryBytes: record.length - 1 } } });
+    const report = entryBytes.report('osv-zip');
+    expect(report).toMatchObject({ status: 'ok', documents: 0 });
+    const problems = report.status === 'ok' ? (report.problems ?? []) : [];
+    expect(problems).toHaveLength(4);
+    for (const p of problems) expect(p).toMatch(new RegExp(`^osv-zip: .*four\\.zip#go/GO-\\d\\.json: unpacks to more than the ${record.length - 1} bytes allowed per entry$`));
   });
 
   it('a truncated zip is PARSE_INVALID naming the archive', async () => {
     zipBodies.set('/cut.zip', zipSync({ 'go/a.json': strToU8('{}') }).subarray(0, 30));
     const run = await cycle([{ id: 'osv-zip', kind: 'osv', url: `${zips.url}/cut.zip` }]);
-    expectRefused(run.report('osv-zip'), 'PARSE_INVALID', /cut\.zip: not a readable zip archive: invalid zip data/);
+    expectRefused(run.report('osv-zip'), 'PARSE_INVALID', /cut\.zip: not a readable zip archive: no end of central directory record/);
   });
 });

@@ -6,6 +6,8 @@ import { startServer, type TestServer } from '../../helpers/http-server.js';
 import { expectRefused, hostileCycle, type HostileRun } from './hostile-cycle.js';
 
 const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+const providerMetadata = (canonical: string, distributions: unknown[]): string =>
+  JSON.stringify({ canonical_url: canonical, metadata_version: '2.0', role: 'csaf_provider', publisher: { category: 'vendor', name: 'x', namespace: 'https://x.example' }, distributions });
 let server: TestServer;
 let run: HostileRun;
 const bodies: Record<string, string> = {};
@@ -23,14 +25,13 @@ beforeAll(async () => {
     '/cvrf-garbage': '\u0000\u00ff{{{',
     '/csaf-types': JSON.stringify({ canonical_url: 7, distributions: 'x', public_openpgp_keys: {}, role: [], metadata_version: null }),
     '/csaf-deep': `{"distributions":${deep}}`,
-    '/csaf-rolie/provider-metadata.json': JSON.stringify({
-      canonical_url: `${u}/csaf-rolie/provider-metadata.json`,
-      metadata_version: '2.0',
-      role: 'csaf_provider',
-      publisher: { category: 'vendor', name: 'x', namespace: 'https://x.example' },
-      distributions: [{ rolie: { feeds: [{ summary: 'x', tlp_label: 'WHITE', url: `${u}/rolie` }] } }],
-    }),
+    '/csaf-rolie/provider-metadata.json': providerMetadata(`${u}/csaf-rolie/provider-metadata.json`, [{ rolie: { feeds: [{ summary: 'x', tlp_label: 'WHITE', url: `${u}/rolie` }] } }]),
     '/rolie': JSON.stringify({ feed: { entry: [{ id: 5, content: { src: { nested: true } }, link: 'x', updated: [] }, 7, null] } }),
+    // Two feeds, one garbage and one missing (404): nothing can be listed.
+    '/csaf-feeds/provider-metadata.json': providerMetadata(`${u}/csaf-feeds/provider-metadata.json`, [{ rolie: { feeds: [{ summary: 'x', tlp_label: 'WHITE', url: `${u}/rolie-garbage` }, { summary: 'y', tlp_label: 'WHITE', url: `${u}/rolie-missing` }] } }]),
+    '/rolie-garbage': '\u0000{{{',
+    // A directory provider whose changes.csv and index.txt are both missing.
+    '/csaf-dir/provider-metadata.json': providerMetadata(`${u}/csaf-dir/provider-metadata.json`, [{ directory_url: `${u}/csaf-dir/white/` }]),
     '/osv-types': JSON.stringify([{ id: 1, modified: [], affected: 'x' }]),
     '/advance-list': `<html><body>${'<a href="javascript:alert(1)">x</a>'.repeat(3)}<a href="file:///etc/passwd">p</a><a href="http://[::1">bad</a></body></html>`,
   });
@@ -41,6 +42,8 @@ beforeAll(async () => {
     { id: 'csaf-types', kind: 'csaf', url: `${u}/csaf-types`, verify: 'off' },
     { id: 'csaf-deep', kind: 'csaf', url: `${u}/csaf-deep`, verify: 'off' },
     { id: 'csaf-rolie', kind: 'csaf', url: `${u}/csaf-rolie/provider-metadata.json`, verify: 'off' },
+    { id: 'csaf-feeds', kind: 'csaf', url: `${u}/csaf-feeds/provider-metadata.json`, verify: 'off' },
+    { id: 'csaf-dir', kind: 'csaf', url: `${u}/csaf-dir/provider-metadata.json`, verify: 'off' },
     { id: 'osv-types', kind: 'osv', url: `${u}/osv-types` },
     { id: 'advance-list', kind: 'advance', url: `${u}/advance-list`, links: 'a' },
   ]);
@@ -66,10 +69,20 @@ describe('hostile index documents', () => {
     expectRefused(run.report(id), 'PARSE_INVALID', cause);
   });
 
-  it('a ROLIE feed of wrong types: the poll names it as a problem and the source is marked failed, nothing is stored', async () => {
-    const report = run.report('csaf-rolie');
-    expect(report).toMatchObject({ status: 'ok', documents: 0 });
-    expect(report.status === 'ok' && report.problems).toEqual([expect.stringMatching(/^csaf-rolie: .*\/rolie: not a ROLIE feed: Invalid input/)]);
-    expect((await run.app.store.getSourceState('csaf-rolie'))?.lastError).toMatch(/not a ROLIE feed/);
+  // A provider none of whose listings can be read has listed nothing: the poll fails (the source
+  // shows as failing), it does not report "ok, 0 documents". One bad feed among good ones stays
+  // "ok" with a problem (test/sources/csaf-source.test.ts, "broken-feed").
+  it('a ROLIE feed of wrong types, the only one: the poll fails naming it, nothing is stored', async () => {
+    expectRefused(run.report('csaf-rolie'), 'PARSE_INVALID', /^csaf-rolie: http:\/\/127\.0\.0\.1:\d+\/rolie: not a ROLIE feed: Invalid input/);
+    expect((await run.app.store.getSourceState('csaf-rolie'))?.lastError).toMatch(/\/rolie: not a ROLIE feed/);
+    expect(await run.app.store.listAdvisories({ sourceId: 'csaf-rolie' })).toEqual([]);
+  });
+
+  it('every ROLIE feed unreadable (garbage, 404): one error naming each feed, with the download failure\'s code', () => {
+    expectRefused(run.report('csaf-feeds'), 'FETCH_STATUS', /no listing could be read: .*\/rolie-garbage.*not valid JSON.*; .*\/rolie-missing: HTTP 404/);
+  });
+
+  it('a directory whose changes.csv and index.txt are missing: the poll fails naming the directory', () => {
+    expectRefused(run.report('csaf-dir'), 'FETCH_STATUS', /\/csaf-dir\/white\/index\.txt: HTTP 404/);
   });
 });

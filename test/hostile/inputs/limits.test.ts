@@ -1,14 +1,15 @@
 // The input limits of README "Limits", each enforced through the real cycle: items per document,
 // documents per poll (global and per source), concurrency. (Body size, the decoded size of gzip
 // and zip, and timeouts are in transport.test.ts, mail.test.ts and documents.test.ts.)
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/load.js';
 import { runCycle } from '../../../src/pipeline/index.js';
-import { corpusPath } from '../../helpers/corpus.js';
+import { corpus, corpusPath } from '../../helpers/corpus.js';
 import { startServer } from '../../helpers/http-server.js';
 import { expectRefused, hostileCycle, type HostileRun } from './hostile-cycle.js';
 
@@ -27,6 +28,9 @@ describe('limits', () => {
   it('defaults are in the schema, and every key is configurable', () => {
     const config = resolveConfig({ sources: [{ ...KEV, timeout: '5s', maxBytes: '2MB', maxDocuments: 7 }] });
     expect(config.fetch).toMatchObject({ timeout: 30_000, maxBytes: 20 * 1024 * 1024, maxRedirects: 5, maxDocumentsPerPoll: 500_000, maxItemsPerDocument: 100_000 });
+    expect(config.fetch.zip).toEqual({ maxEntries: 500_000, maxBytes: 1024 ** 3 });
+    expect(resolveConfig({ fetch: { zip: { maxEntries: 10, maxBytes: '2GB', maxEntryBytes: '8MB' } } }).fetch.zip).toEqual({ maxEntries: 10, maxBytes: 2 * 1024 ** 3, maxEntryBytes: 8 * 1024 ** 2 });
+    expect(() => resolveConfig({ fetch: { zip: { maxEntries: 0 } } })).toThrow(/zip\.maxEntries/);
     expect(config.sources[0]).toMatchObject({ timeout: 5000, maxBytes: 2 * 1024 * 1024, maxDocuments: 7 });
     expect(config.runner.concurrency).toBe(4);
     expect(() => resolveConfig({ fetch: { maxItemsPerDocument: 0 } })).toThrow(/maxItemsPerDocument/);
@@ -38,10 +42,11 @@ describe('limits', () => {
     expect(await run.app.store.listAdvisories({ sourceId: 'kev' })).toEqual([]);
   });
 
-  it('maxDocuments (per source) over fetch.maxDocumentsPerPoll: a poll yielding more is refused before anything is stored, and read whole once raised', async () => {
+  it('maxDocuments over fetch.maxDocumentsPerPoll: an archive yielding more (one download, not splittable) is refused before anything is stored, and read whole once raised', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secwatch-limits-'));
-    cpSync(corpusPath('osv/go-vulndb'), join(dir, 'osv'), { recursive: true });
-    const osv = { id: 'osv', kind: 'osv', url: pathToFileURL(join(dir, 'osv')).href };
+    const files = Object.fromEntries(readdirSync(corpusPath('osv/go-vulndb')).filter((f) => f.endsWith('.json')).map((f) => [`go/${f}`, new Uint8Array(corpus(`osv/go-vulndb/${f}`))]));
+    writeFileSync(join(dir, 'all.zip'), zipSync(files));
+    const osv = { id: 'osv', kind: 'osv', url: pathToFileURL(join(dir, 'all.zip')).href };
     const refused = await cycle([{ ...osv, maxDocuments: 3 }], { fetch: { maxDocumentsPerPoll: 100 } });
     expectRefused(refused.report('osv'), 'FETCH_TOO_LARGE', /the poll yields 8 documents, more than the limit of 3/);
     expect(await refused.app.store.listAdvisories({ sourceId: 'osv' })).toEqual([]);
@@ -51,6 +56,20 @@ describe('limits', () => {
     // Same store, limit raised: nothing was skipped by the refused poll.
     const again = await runCycle({ ...global.app, config: { ...global.app.config, fetch: { ...global.app.config.fetch, maxDocumentsPerPoll: 8 } } });
     expect(again.sources.find((r) => r.sourceId === 'osv')).toMatchObject({ status: 'ok', documents: 8, advisories: { new: 8 } });
+  });
+
+  it('maxDocuments on a listing source (an OSV folder): 3 files per poll, the rest on the next polls, all stored in the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secwatch-limits-'));
+    cpSync(corpusPath('osv/go-vulndb'), join(dir, 'osv'), { recursive: true });
+    const first = await cycle([{ id: 'osv', kind: 'osv', url: pathToFileURL(join(dir, 'osv')).href, maxDocuments: 3 }]);
+    expect(first.report('osv')).toMatchObject({ status: 'ok', documents: 3, advisories: { new: 3 } });
+    const second = await runCycle(first.app);
+    const third = await runCycle(first.app);
+    expect([second, third].map((c) => c.sources.find((r) => r.sourceId === 'osv'))).toMatchObject([
+      { status: 'ok', documents: 3, advisories: { new: 3 } },
+      { status: 'ok', documents: 2, advisories: { new: 2 } },
+    ]);
+    expect(await first.app.store.listAdvisories({ sourceId: 'osv' })).toHaveLength(8);
   });
 
   it('runner.concurrency: never more sources fetching at once than allowed', async () => {

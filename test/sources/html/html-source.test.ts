@@ -95,14 +95,14 @@ describe('html sources in a cycle', () => {
 
     const vendor = report(first, 'vendor');
     expect(vendor).toMatchObject({ status: 'ok', documents: 2, advisories: { new: 1 } });
-    expect(vendor?.status === 'ok' && vendor.problems?.join('\n')).toContain('vendor: http://127.0.0.1');
-    expect(vendor?.status === 'ok' && vendor.problems?.join('\n')).toContain('/vendor/redesigned.html: selector "h1.title" for title matched nothing');
+    // Source and page named once each (the parser names the page, the pipeline adds the source).
+    expect(vendor?.status === 'ok' && vendor.problems).toEqual([expect.stringMatching(/^vendor: http:\/\/127\.0\.0\.1:\d+\/vendor\/redesigned\.html: selector "h1\.title" for title matched nothing$/)]);
     const [good] = await app.store.listAdvisories({ sourceId: 'vendor' });
     expect(good?.advisory).toMatchObject({ title: 'Widget & Co: remote code execution', severity: 'important', cves: ['CVE-2024-0001'] });
 
     const empty = report(first, 'empty');
     expect(empty).toMatchObject({ status: 'error' });
-    expect(empty?.status === 'error' && empty.error).toContain('links selector "a.advisory" matched no link');
+    expect(empty?.status === 'error' && empty.error).toMatch(/^empty: http:\/\/127\.0\.0\.1:\d+\/\S+: links selector "a\.advisory" matched no link$/);
   });
 
   it('fetches nothing again while the pages are unchanged, and only the list page when only it changed', async () => {

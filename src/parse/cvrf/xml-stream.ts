@@ -1,15 +1,19 @@
-// A small element tree over htmlparser2 in xmlMode (https://github.com/fb55/htmlparser2): fast on
-// multi-MB MSRC months (~0.1 s for 6.8 MB) where a validating parser takes seconds. htmlparser2
-// forgives; we do not: an element left open (a truncated download) or closed by another element's
-// end tag is reported with its line.
+// Well-formed XML as a stream of events, over htmlparser2 in xmlMode (https://github.com/fb55/htmlparser2):
+// fast on multi-MB MSRC months where a validating parser takes seconds. htmlparser2 forgives; we do
+// not: an element left open (a truncated download) or closed by another element's end tag is
+// reported with its line. No tree is built: the reader (read-xml.ts) keeps only what it uses. With
+// the tree a month cost 3.6–4.2× a bare htmlparser2 parse; streaming, 1.8–2.0× in place and 2.0–2.9×
+// through the worker thread (bench/RESULTS.md, cvrf).
 import { Parser } from 'htmlparser2';
 
-/** One element: local name (namespace prefix dropped: CVRF mixes cvrf:, vuln:, prod:), attributes, children, text. */
-export interface XmlElement {
-  readonly name: string;
-  readonly attrs: Readonly<Record<string, string>>;
-  readonly children: XmlElement[];
-  text: string;
+/** What a reader is told, in document order. Names are local (the prefix dropped: CVRF mixes cvrf:, vuln:, prod:). */
+export interface XmlEvents {
+  open(name: string): void;
+  /** An attribute of the element just opened, as written (qualified name); a repeated name comes again. */
+  attribute(name: string, value: string): void;
+  /** Character data inside the root element, possibly in several pieces (an entity is a piece of its own). */
+  text(data: string): void;
+  close(): void;
 }
 
 /** Why a document is not well-formed XML, with a 1-based line when known. */
@@ -29,10 +33,15 @@ export class XmlSyntaxError extends Error {
  */
 export const MAX_XML_DEPTH = 256;
 
-/** Parse `text` into its root element; throws XmlSyntaxError when it is not one well-formed element. */
-export function parseXmlTree(text: string): XmlElement {
-  const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '' };
-  const stack: XmlElement[] = [root];
+/**
+ * Streams `text` to `events`; throws XmlSyntaxError when it is not one well-formed element (an
+ * error may come after some events were sent: the reader's partial result is then thrown away).
+ * Returns the root element's local name.
+ */
+export function streamXml(text: string, events: XmlEvents): string {
+  let depth = 0;
+  let roots = 0;
+  let rootName = '';
   let ending = false;
   let failure: XmlSyntaxError | undefined;
   const lineAt = (index: number): number => {
@@ -42,12 +51,19 @@ export function parseXmlTree(text: string): XmlElement {
   };
   const parser: Parser = new Parser(
     {
-      onopentag(name, attrs) {
+      // The name, then each attribute, rather than onopentag: with an onopentag handler htmlparser2
+      // builds an attributes object for each of a month's ~106,000 elements, and the reader wants
+      // the attributes of a few thousand (measured ~3 ms CPU a month, bench/RESULTS.md).
+      onopentagname(qname) {
         // Thrown from the handler, this stops htmlparser2 mid-write: nothing past it is read.
-        if (stack.length > MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_XML_DEPTH} levels`, lineAt(parser.startIndex));
-        const el: XmlElement = { name: localName(name), attrs, children: [], text: '' };
-        stack[stack.length - 1]!.children.push(el);
-        stack.push(el);
+        if (depth >= MAX_XML_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_XML_DEPTH} levels`, lineAt(parser.startIndex));
+        const name = localName(qname);
+        if (depth === 0 && roots++ === 0) rootName = name;
+        depth++;
+        events.open(name);
+      },
+      onattribute(name, value) {
+        events.attribute(name, value);
       },
       onprocessinginstruction(name, data) {
         // htmlparser2 does not read a DTD's internal subset; we refuse it by name rather than let its
@@ -57,14 +73,8 @@ export function parseXmlTree(text: string): XmlElement {
         }
       },
       ontext(data) {
-        const top = stack[stack.length - 1]!;
-        if (top === root) {
-          if (data.trim() !== '') failure ??= new XmlSyntaxError('text outside the root element', lineAt(parser.startIndex));
-        } else if (top.children.length === 0 || data.trim() !== '') {
-          // Indentation between child elements is never read (only leaves' text is); skipping it
-          // spares ~100k string concatenations a month.
-          top.text += data;
-        }
+        if (depth > 0) events.text(data);
+        else if (data.trim() !== '') failure ??= new XmlSyntaxError('text outside the root element', lineAt(parser.startIndex));
       },
       onclosetag(name, isImplied) {
         // A self-closing tag arrives as an implied close while the parser is on that tag ("<b/>");
@@ -73,7 +83,8 @@ export function parseXmlTree(text: string): XmlElement {
         // although nothing came between the open and the close.
         if (ending) failure ??= new XmlSyntaxError(`unexpected end of document: <${name}> is not closed`, lineAt(text.length));
         else if (isImplied && text.charCodeAt(parser.startIndex + 1) === SLASH) failure ??= new XmlSyntaxError(`<${name}> is not closed`, lineAt(parser.startIndex));
-        stack.pop();
+        depth--;
+        events.close();
       },
     },
     { xmlMode: true, decodeEntities: true, recognizeSelfClosing: true },
@@ -82,9 +93,8 @@ export function parseXmlTree(text: string): XmlElement {
   ending = true;
   parser.end();
   if (failure) throw failure;
-  const elements = root.children;
-  if (elements.length !== 1) throw new XmlSyntaxError(elements.length === 0 ? 'no root element' : 'more than one root element');
-  return elements[0]!;
+  if (roots !== 1) throw new XmlSyntaxError(roots === 0 ? 'no root element' : 'more than one root element');
+  return rootName;
 }
 
 const SLASH = 0x2f;
@@ -104,20 +114,4 @@ function localName(qname: string): string {
     if (localNames.size < 1024) localNames.set(qname, name);
   }
   return name;
-}
-
-/** Direct children named `name`. */
-export function childrenNamed(el: XmlElement | undefined, name: string): XmlElement[] {
-  return el === undefined ? [] : el.children.filter((c) => c.name === name);
-}
-
-/** The first direct child named `name`. */
-export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return el?.children.find((c) => c.name === name);
-}
-
-/** Trimmed text of the first child named `name`; undefined when absent or empty. */
-export function childText(el: XmlElement | undefined, name: string): string | undefined {
-  const t = child(el, name)?.text.trim();
-  return t === undefined || t === '' ? undefined : t;
 }
