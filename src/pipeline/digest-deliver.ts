@@ -2,11 +2,12 @@
 // usual (one delivery per subscription, item and revision) and stay pending until their window
 // closes; then whichever member's turn comes first claims the window's FIRST member (the claim
 // makes it the only sender), freezes the member list on it, sends ONE message and marks all.
-import { digestId, heldBy, type Digest } from '../deliver/digest/digest.js';
+import { digestId, digestRenderTime, heldBy, type Digest } from '../deliver/digest/digest.js';
 import { DEFAULT_DIGEST_TIME_ZONE, windowOf, type DigestWindow } from '../deliver/digest/window.js';
 import type { Alert, DeliveryResult } from '../deliver/channel.js';
 import { describeError } from '../errors.js';
 import type { DeliverySchedule, DigestSettings } from '../model/subscription.js';
+import { withAckLinks } from '../remind/ack-link.js';
 import { oldestFirst } from '../store/rows.js';
 import type { DeliveryProgress, DeliveryRecord } from '../store/store.js';
 import { claimAndRun, notReady, partProgress, settle, type DeliverStep } from './deliver-alerts.js';
@@ -109,7 +110,9 @@ async function attemptDigest(
     timeZone: schedule.timeZone ?? DEFAULT_DIGEST_TIME_ZONE,
     windowStart: frozen.windowStart,
     windowEnd: frozen.windowEnd,
-    alerts: records.map((r) => r.payload as Alert),
+    // Signed per matched item like a single alert's, but dated at the window's end (the digest's
+    // render time), so a resend after a crash is the same message, links included.
+    alerts: records.map((r) => withAckLinks(r.payload as Alert, { baseUrl: deps.config.http.publicUrl, secret: deps.config.linkSecret, now: digestRenderTime(frozen) })),
   };
   let result: DeliveryResult;
   try {

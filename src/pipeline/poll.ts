@@ -3,7 +3,7 @@ import type { HttpClient } from '../net/http-client.js';
 import { redactUrl } from '../util/redact.js';
 import type { RawDocument } from '../model/raw-document.js';
 import type { Source } from '../sources/source.js';
-import type { SourceState } from '../store/store.js';
+import type { SourceState, Store } from '../store/store.js';
 import { sha256Hex } from '../util/hash.js';
 import type { Deps } from './deps.js';
 
@@ -12,17 +12,31 @@ export type PollOutcome =
   | { readonly status: 'ok'; readonly documents: readonly RawDocument[]; readonly problems: readonly string[]; readonly commit: () => Promise<void> };
 
 /**
+ * Where a poll reads its source's last state and keeps the new state of a 304: the store row by
+ * row (a BullMQ poll job, the inline runner), or a whole cycle's batch (cycle-states.ts).
+ */
+export interface PollStates {
+  previous(sourceId: string): Promise<SourceState | undefined>;
+  notModified(state: SourceState): Promise<void>;
+}
+
+/** Straight to the store, one row per call. */
+export function storeStates(store: Store): PollStates {
+  return { previous: (sourceId) => store.getSourceState(sourceId), notModified: (state) => store.saveSourceState(state) };
+}
+
+/**
  * Stage 1: fetch what a source has now and keep the exact bytes. The new validators/cursor are
  * saved only by `commit()`, after the documents were ingested — a document that fails to parse
  * is fetched again next time instead of being skipped by a 304.
  */
-export async function pollSource(deps: Deps, source: Source): Promise<PollOutcome> {
-  const previous = await deps.store.getSourceState(source.id);
+export async function pollSource(deps: Deps, source: Source, states: PollStates = storeStates(deps.store)): Promise<PollOutcome> {
+  const previous = await states.previous(source.id);
   const now = deps.clock.now().toISOString();
   const result = await source.fetch({ http: withSourceTimeout(deps.http, source.config.timeout), clock: deps.clock, log: deps.log }, previous);
   const base: SourceState = { ...previous, sourceId: source.id, validators: previous?.validators ?? {}, lastPollAt: now };
   if (result.status === 'not-modified') {
-    await deps.store.saveSourceState(withoutError({ ...base, validators: result.validators, lastSuccessAt: now }));
+    await states.notModified(withoutError({ ...base, validators: result.validators, lastSuccessAt: now }));
     return { status: 'not-modified' };
   }
   // Checked before anything is stored: a refused poll leaves no trace but its error, and its cursor stays put.

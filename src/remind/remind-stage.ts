@@ -80,33 +80,30 @@ export async function remindDueLogged(deps: Deps): Promise<RemindSummary> {
 /**
  * Advisories that may have a reminder due: those with a match whose apply-by date lies between
  * the overdue grace period and the widest offset ahead, and open advance notices planned for today.
+ * Three reads whatever the number of candidates (ids in the window, their matches, their
+ * advisories), and nothing outside the window: a run's cost follows what is due, not what is stored.
  */
 async function readCandidates(deps: Deps, now: Date, targets: readonly ReminderTarget[]): Promise<{ advisory: Advisory; matches: Match[] }[]> {
   const today = utcDay(now);
   const ahead = Math.max(0, ...targets.flatMap((t) => remindOffsets(t.remindBefore)));
-  const from = addDays(today, -OVERDUE_GRACE_DAYS);
-  const to = addDays(today, ahead);
-  const allMatches = await deps.store.listMatches();
+  const [dueIds, notices] = await Promise.all([
+    deps.store.listAdvisoryIdsByApplyBy(addDays(today, -OVERDUE_GRACE_DAYS), addDays(today, ahead)),
+    deps.store.queryAdvisories({ limit: NOTICE_LIMIT, kinds: ['advance-notice'] }),
+  ]);
+  const noticesToday = notices.items.map((s) => s.advisory).filter((a) => a.plannedRelease && !a.closedBy && a.plannedRelease.date.slice(0, 10) === today);
+  const noticeIds = new Set(noticesToday.map((a) => a.id));
+  const byApplyBy = dueIds.filter((id) => !noticeIds.has(id));
+  const [matches, stored] = await Promise.all([deps.store.listMatches([...noticeIds, ...byApplyBy]), deps.store.getAdvisories(byApplyBy)]);
   const byAdvisory = new Map<string, Match[]>();
-  for (const m of allMatches) {
+  for (const m of matches) {
     const list = byAdvisory.get(m.advisoryId);
     if (list) list.push(m);
     else byAdvisory.set(m.advisoryId, [m]);
   }
-  const ids = new Set(allMatches.filter((m) => m.applyBy !== null && m.applyBy.slice(0, 10) >= from && m.applyBy.slice(0, 10) <= to).map((m) => m.advisoryId));
-  const notices = await deps.store.queryAdvisories({ limit: NOTICE_LIMIT, kinds: ['advance-notice'] });
-  const candidates: { advisory: Advisory; matches: Match[] }[] = [];
-  for (const stored of notices.items) {
-    const plan = stored.advisory.plannedRelease;
-    if (plan && !stored.advisory.closedBy && plan.date.slice(0, 10) === today) {
-      candidates.push({ advisory: stored.advisory, matches: byAdvisory.get(stored.advisory.id) ?? [] });
-      ids.delete(stored.advisory.id);
-    }
-  }
-  for (const id of ids) {
-    const stored = await deps.store.getAdvisory(id);
+  const candidates = noticesToday.map((advisory) => ({ advisory, matches: byAdvisory.get(advisory.id) ?? [] }));
+  for (const { advisory } of stored) {
     // Notices are reminded of on their planned day only (above), never by apply-by date.
-    if (stored && stored.advisory.kind !== 'advance-notice') candidates.push({ advisory: stored.advisory, matches: byAdvisory.get(id) ?? [] });
+    if (advisory.kind !== 'advance-notice') candidates.push({ advisory, matches: byAdvisory.get(advisory.id) ?? [] });
   }
   return candidates;
 }

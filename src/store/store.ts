@@ -18,6 +18,8 @@ export interface Store extends SubscriptionStore, InventoryStore {
    */
   upsertAdvisories(advisories: readonly Advisory[], seenAt: Date): Promise<UpsertOutcome[]>;
   getAdvisory(id: string): Promise<StoredAdvisory | undefined>;
+  /** The stored advisories among these ids, ordered by id; unknown ids are skipped. One read for many (the remind stage). */
+  getAdvisories(ids: readonly string[]): Promise<StoredAdvisory[]>;
   /** Most recently changed first. */
   listAdvisories(query?: { limit?: number; sourceId?: string }): Promise<StoredAdvisory[]>;
   /** Every stored revision of one advisory, oldest first. */
@@ -29,7 +31,15 @@ export interface Store extends SubscriptionStore, InventoryStore {
   listAdvisoriesByCves(cves: readonly string[]): Promise<StoredAdvisory[]>;
 
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  /** The states of these sources in one query, by source id; a source never saved has no entry. */
+  getSourceStates(sourceIds: readonly string[]): Promise<Map<string, SourceState>>;
   saveSourceState(state: SourceState): Promise<void>;
+  /**
+   * Save several states in one transaction (all or none), each replacing its source's old state
+   * whole as saveSourceState does; the same source twice keeps the last. A poll cycle saves its
+   * 304s' states this way, once at its end, instead of one write per source.
+   */
+  saveSourceStates(states: readonly SourceState[]): Promise<void>;
 
   /** Keep the exact bytes of a fetched document, addressed by SHA-256 (idempotent). */
   putDocument(doc: StoredDocument): Promise<void>;
@@ -39,6 +49,11 @@ export interface Store extends SubscriptionStore, InventoryStore {
   replaceMatches(advisoryId: string, matches: readonly Match[]): Promise<void>;
   /** Matches of the given advisories (all when omitted). */
   listMatches(advisoryIds?: readonly string[]): Promise<Match[]>;
+  /**
+   * Ids of the advisories with a match whose apply-by day (its first 10 characters, YYYY-MM-DD) lies
+   * in [fromDay, toDay], sorted: the remind stage's candidates, without reading every match.
+   */
+  listAdvisoryIdsByApplyBy(fromDay: string, toDay: string): Promise<string[]>;
 
   /**
    * Record a planned delivery under its unique key. `created` the first time; `exists` if that

@@ -225,6 +225,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
     });
 
+    describe('getAdvisories', () => {
+      it('reads many advisories in one call, by id, skipping unknown ids and duplicates', async () => {
+        await store.upsertAdvisories([makeAdvisory({ id: 'C' }), makeAdvisory({ id: 'A' })], T1);
+        await store.upsertAdvisories([materially(makeAdvisory({ id: 'A' })), makeAdvisory({ id: 'B' })], T2);
+        const got = await store.getAdvisories(['C', 'nope', 'A', 'C']);
+        expect(got.map((s) => s.advisory.id)).toEqual(['A', 'C']);
+        expect(got[0]).toEqual(await store.getAdvisory('A'));
+        expect(got[0]?.advisory.revision).toBe(2);
+        expect(got[1]).toEqual({ advisory: { ...makeAdvisory({ id: 'C' }), revision: 1 }, firstSeen: T1.toISOString(), updatedAt: T1.toISOString() });
+        expect(await store.getAdvisories([])).toEqual([]);
+      });
+
+      it('reads 2,500 ids in one call', async () => {
+        await store.upsertAdvisories(Array.from({ length: 2_500 }, (_, i) => makeAdvisory({ id: `BULK-${String(i).padStart(4, '0')}` })), T1);
+        const ids = Array.from({ length: 2_500 }, (_, i) => `BULK-${String(2_499 - i).padStart(4, '0')}`);
+        const got = await store.getAdvisories(ids);
+        expect(got).toHaveLength(2_500);
+        expect(got[0]?.advisory.id).toBe('BULK-0000');
+        expect(got[2_499]?.advisory.id).toBe('BULK-2499');
+      });
+    });
+
     describe('source state', () => {
       it('knows nothing of a source never saved', async () => {
         expect(await store.getSourceState('never')).toBeUndefined();
@@ -265,6 +287,53 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.saveSourceState(next);
         expect(await store.getSourceState('s')).toStrictEqual(next);
         expect(await store.getSourceState('other')).toStrictEqual({ sourceId: 'other', validators: { etag: '"x"' } });
+      });
+
+      it('reads many sources in one call, by id, as getSourceState reads each; unknown ids have no entry', async () => {
+        const full = { sourceId: 'a', validators: { etag: '"a"' }, cursor: null, lastPollAt: T2.toISOString(), lastSuccessAt: T1.toISOString(), lastError: 'HTTP 503' };
+        await store.saveSourceState(full);
+        await store.saveSourceState({ sourceId: 'b', validators: {} });
+        await store.saveSourceState({ sourceId: 'not asked', validators: { etag: '"n"' } });
+        const got = await store.getSourceStates(['b', 'never', 'a', 'b']);
+        expect([...got.keys()].sort()).toEqual(['a', 'b']);
+        expect(got.get('a')).toStrictEqual(full);
+        expect(got.get('a')).toStrictEqual(await store.getSourceState('a'));
+        expect(got.get('b')).toStrictEqual({ sourceId: 'b', validators: {} });
+        expect(await store.getSourceStates([])).toEqual(new Map());
+      });
+
+      it('reads 2,500 sources in one call', async () => {
+        const ids = Array.from({ length: 2_500 }, (_, i) => `feed-${i}`);
+        await store.saveSourceStates(ids.map((sourceId, i) => ({ sourceId, validators: { etag: `"${i}"` } })));
+        const got = await store.getSourceStates([...ids].reverse());
+        expect(got.size).toBe(2_500);
+        expect(got.get('feed-0')?.validators).toEqual({ etag: '"0"' });
+        expect(got.get('feed-2499')?.validators).toEqual({ etag: '"2499"' });
+      });
+
+      it('saves many states in one call, each replacing its old state whole; a source given twice keeps the last', async () => {
+        await store.saveSourceState({ sourceId: 's', validators: { etag: '"1"' }, cursor: { n: 1 }, lastError: 'timeout' });
+        await store.saveSourceState({ sourceId: 'untouched', validators: { etag: '"u"' } });
+        const s = { sourceId: 's', validators: { etag: '"2"' }, lastPollAt: T2.toISOString(), lastSuccessAt: T2.toISOString() };
+        const t = { sourceId: 't', validators: {}, cursor: ['x'] };
+        await store.saveSourceStates([{ sourceId: 't', validators: { etag: '"old"' } }, s, t]);
+        expect(await store.getSourceStates(['s', 't', 'untouched'])).toEqual(
+          new Map<string, unknown>([['s', s], ['t', t], ['untouched', { sourceId: 'untouched', validators: { etag: '"u"' } }]]),
+        );
+        expect(await store.getSourceState('s')).toStrictEqual(s);
+        await store.saveSourceStates([]);
+        expect(await store.getSourceState('t')).toStrictEqual(t);
+      });
+
+      it('saves all of the states or none, and names the operation when it fails', async () => {
+        const before = { sourceId: 's', validators: { etag: '"1"' } };
+        await store.saveSourceState(before);
+        const cyclic: Record<string, unknown> = {};
+        cyclic['self'] = cyclic;
+        const result = store.saveSourceStates([{ sourceId: 's', validators: { etag: '"2"' } }, { sourceId: 'bad', validators: {}, cursor: cyclic }]);
+        await expect(result).rejects.toBeInstanceOf(StoreError);
+        await expect(result).rejects.toThrow(/saveSourceStates/);
+        expect(await store.getSourceStates(['s', 'bad'])).toEqual(new Map([['s', before]]));
       });
     });
 
@@ -321,6 +390,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(sorted(await store.listMatches(['A', 'C', 'unknown']))).toEqual(sorted([...a, ...c]));
         expect(sorted(await store.listMatches())).toEqual(sorted([...a, ...b, ...c]));
         expect(await store.listMatches([])).toEqual([]);
+      });
+
+      it('lists the advisories with a match due in a day range, bounds included, each once', async () => {
+        await store.replaceMatches('E', [makeMatch('E', 'web-1', { applyBy: '2024-07-09' }), makeMatch('E', 'web-2', { applyBy: '2024-07-30' })]);
+        await store.replaceMatches('D', [makeMatch('D', 'web-1', { applyBy: '2024-07-10' }), makeMatch('D', 'web-2', { applyBy: '2024-07-12' })]);
+        await store.replaceMatches('C', [makeMatch('C', 'web-1', { applyBy: '2024-07-20T00:00:00Z' })]);
+        await store.replaceMatches('B', [makeMatch('B', 'web-1', { applyBy: '2024-07-21' })]);
+        await store.replaceMatches('A', [makeMatch('A', 'web-1', { applyBy: null, applyByRule: 'none' })]);
+        expect(await store.listAdvisoryIdsByApplyBy('2024-07-10', '2024-07-20')).toEqual(['C', 'D']);
+        expect(await store.listAdvisoryIdsByApplyBy('2024-07-01', '2024-12-31')).toEqual(['B', 'C', 'D', 'E']);
+        expect(await store.listAdvisoryIdsByApplyBy('2024-07-13', '2024-07-19')).toEqual([]);
+        await store.replaceMatches('C', []);
+        expect(await store.listAdvisoryIdsByApplyBy('2024-07-10', '2024-07-20')).toEqual(['D']);
       });
 
       it('refuses a match that belongs to another advisory', async () => {

@@ -20,6 +20,14 @@ interface DigestEntryView {
   readonly applyByText: string;
   readonly matchedText: string;
   readonly changes: readonly string[];
+  /** Per matched item, its signed acknowledgement links; empty when the digest carries none. */
+  readonly acks: readonly DigestAckView[];
+}
+
+interface DigestAckView {
+  readonly name: string;
+  readonly applied: string;
+  readonly notApplicable: string;
 }
 
 export interface DigestView {
@@ -48,6 +56,8 @@ export function digestView(digest: Digest, links?: FooterLinks): DigestView {
       applyByText: v.applyByText,
       matchedText: names.length === 0 ? 'No matched items.' : `Our affected items (${names.length}): ${names.slice(0, NAMES_SHOWN).join(', ')}${more}`,
       changes: v.changes,
+      // Every matched item, not only the names shown: each is acknowledged on its own.
+      acks: v.matches.flatMap((m) => (m.ackApplied && m.ackNotApplicable ? [{ name: m.name, applied: m.ackApplied, notApplicable: m.ackNotApplicable }] : [])),
     };
   });
   return { title: digestTitle(digest), countText: countText(digest), entries, unsubscribeUrl: links?.unsubscribeUrl ?? null, settingsUrl: links?.settingsUrl ?? null };

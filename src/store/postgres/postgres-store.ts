@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { StoreError, describeError } from '../../errors.js';
 import type { Advisory } from '../../model/advisory.js';
 import type { Match } from '../../model/match.js';
-import type { Store } from '../store.js';
+import type { SourceState, Store } from '../store.js';
 import { connectPg, type PgConnection } from './connection.js';
 import { oldestFirst, toDelivery, toDocument, toSourceState, toStoredAdvisory, type AdvisoryRow, type DeliveryRow, type DocumentRow, type SourceStateRow } from '../rows.js';
 import { upsertAdvisoriesTx } from './upsert-advisories.js';
@@ -65,6 +65,30 @@ export function createPostgresStore({ pool }: PgConnection): Store {
 
   const iso = (d: Date): string => d.toISOString();
 
+  /**
+   * Upsert states in ONE statement (atomic on its own), a column array each. A saved state replaces
+   * the old one whole; a JSON null cursor is kept apart from "no cursor". ON CONFLICT may not touch
+   * a row twice in one statement, so a source given twice keeps its last state only.
+   */
+  const saveSourceStatesSql = async (states: readonly SourceState[]): Promise<void> => {
+    const last = [...new Map(states.map((s) => [s.sourceId, s])).values()];
+    if (last.length === 0) return;
+    await query(
+      `INSERT INTO source_state (source_id, validators, cursor, last_poll_at, last_success_at, last_error)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (source_id) DO UPDATE SET validators = excluded.validators, cursor = excluded.cursor,
+         last_poll_at = excluded.last_poll_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
+      [
+        last.map((s) => s.sourceId),
+        last.map((s) => JSON.stringify(s.validators)),
+        last.map((s) => (s.cursor === undefined ? null : JSON.stringify(s.cursor))),
+        last.map((s) => s.lastPollAt ?? null),
+        last.map((s) => s.lastSuccessAt ?? null),
+        last.map((s) => s.lastError ?? null),
+      ],
+    );
+  };
+
   return {
     upsertAdvisories: (advisories: readonly Advisory[], seenAt) =>
       run('upsertAdvisories', async () => {
@@ -72,6 +96,10 @@ export function createPostgresStore({ pool }: PgConnection): Store {
         return transaction((c) => upsertAdvisoriesTx(c, advisories, at));
       }),
     getAdvisory: (id) => run('getAdvisory', async () => (await query<AdvisoryRow>(`SELECT ${ADVISORY_COLUMNS} WHERE id = $1`, [id])).map(toStoredAdvisory)[0]),
+    getAdvisories: (ids) =>
+      run('getAdvisories', async () =>
+        ids.length === 0 ? [] : (await query<AdvisoryRow>(`SELECT ${ADVISORY_COLUMNS} WHERE id = ANY($1::text[]) ORDER BY id`, [[...ids]])).map(toStoredAdvisory),
+      ),
     listAdvisories: (q = {}) =>
       run('listAdvisories', async () =>
         (
@@ -91,17 +119,13 @@ export function createPostgresStore({ pool }: PgConnection): Store {
 
     getSourceState: (sourceId) =>
       run('getSourceState', async () => (await query<SourceStateRow>('SELECT * FROM source_state WHERE source_id = $1', [sourceId])).map(toSourceState)[0]),
-    saveSourceState: (s) =>
-      run('saveSourceState', async () => {
-        // A saved state replaces the old one whole; a JSON null cursor is kept apart from "no cursor".
-        const cursor = s.cursor === undefined ? null : JSON.stringify(s.cursor);
-        await query(
-          `INSERT INTO source_state (source_id, validators, cursor, last_poll_at, last_success_at, last_error) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (source_id) DO UPDATE SET validators = excluded.validators, cursor = excluded.cursor,
-             last_poll_at = excluded.last_poll_at, last_success_at = excluded.last_success_at, last_error = excluded.last_error`,
-          [s.sourceId, JSON.stringify(s.validators), cursor, s.lastPollAt ?? null, s.lastSuccessAt ?? null, s.lastError ?? null],
-        );
+    getSourceStates: (sourceIds) =>
+      run('getSourceStates', async () => {
+        const rows = sourceIds.length === 0 ? [] : await query<SourceStateRow>('SELECT * FROM source_state WHERE source_id = ANY($1::text[])', [[...sourceIds]]);
+        return new Map(rows.map((r) => [r.source_id, toSourceState(r)]));
       }),
+    saveSourceState: (s) => run('saveSourceState', () => saveSourceStatesSql([s])),
+    saveSourceStates: (states) => run('saveSourceStates', () => saveSourceStatesSql(states)),
 
     putDocument: (d) =>
       run('putDocument', async () => {
@@ -131,6 +155,15 @@ export function createPostgresStore({ pool }: PgConnection): Store {
           );
         });
       }),
+    listAdvisoryIdsByApplyBy: (fromDay, toDay) =>
+      run('listAdvisoryIdsByApplyBy', async () =>
+        (
+          await query<{ advisory_id: string }>(
+            `SELECT DISTINCT advisory_id FROM matches WHERE left(json::json ->> 'applyBy', 10) BETWEEN $1 AND $2 ORDER BY advisory_id`,
+            [fromDay, toDay],
+          )
+        ).map((r) => r.advisory_id),
+      ),
     listMatches: (advisoryIds) =>
       run('listMatches', async () =>
         (
