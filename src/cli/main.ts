@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { AppError, describeError } from '../errors.js';
+import { INVENTORY_FORMATS } from '../inventory/formats.js';
 import type { DeliveriesCommandOptions } from './commands/deliveries.js';
 import { DELIVERY_STATUSES } from './commands/delivery-statuses.js';
 import { addInventoryCommands } from './commands/inventory-commands.js';
@@ -58,9 +59,9 @@ program
 
 program
   .command('worker')
-  .description('consume the BullMQ queues on Redis (REDIS_URL): poll, ingest, match and deliver as jobs; run as many as you like')
+  .description('consume the BullMQ queues on Redis (REDIS_URL): poll, ingest, match, deliver and remind as jobs; run as many as you like')
   .option('-c, --config <file>', 'config file (default $SECWATCH_CONFIG or config/secwatch.yaml)')
-  .option('--queues <list>', 'comma-separated queues to consume: poll, ingest, match, deliver (default: all)')
+  .option('--queues <list>', 'comma-separated queues to consume: poll, ingest, match, deliver, remind (default: all)')
   .option('--concurrency <n>', 'jobs at once per queue (default: runner.concurrency)')
   .option('--no-schedule', 'do not (re)declare the sources\' job schedulers on start')
   .option('--poll-now', 'queue one poll of every source at start')
@@ -104,7 +105,8 @@ program
 program
   .command('match')
   .description('match advisories (the JSON lines `secwatch parse` prints) against an inventory; one JSON line per match')
-  .requiredOption('--inventory <file>', 'inventory YAML file')
+  .requiredOption('--inventory <file>', 'inventory file: .yaml/.yml, .csv or CycloneDX .json')
+  .addOption(new Option('-f, --format <format>', 'inventory file format (default: from the extension, else the content)').choices([...INVENTORY_FORMATS]))
   .option('-c, --config <file>', 'take aliases, matching.keywords and the apply-by policy from this config')
   .argument('[advisories]', 'JSON lines file, or - for stdin (default)')
   .action(async (file: string | undefined, opts: MatchCommandOptions) => finish(await (await import('./commands/match.js')).matchCommand(file, opts)));

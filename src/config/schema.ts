@@ -250,7 +250,7 @@ export const configSchema = z
         timeout: 30_000,
         maxBytes: 20 * 1024 * 1024,
         maxRedirects: 5,
-        userAgent: 'secwatch/0.1',
+        userAgent: 'secwatch/0.1 (+https://github.com/secwatch/secwatch)',
         maxDocumentsPerPoll: DEFAULT_MAX_DOCUMENTS_PER_POLL,
         maxItemsPerDocument: DEFAULT_MAX_ITEMS_PER_DOCUMENT,
         zip: { maxEntries: DEFAULT_ZIP_MAX_ENTRIES, maxBytes: DEFAULT_ZIP_MAX_TOTAL_BYTES },

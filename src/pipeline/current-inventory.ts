@@ -12,5 +12,6 @@ export async function currentInventory(deps: Pick<Deps, 'store' | 'inventory'>):
   if (collections.length === 0) return deps.inventory;
   const stored = await deps.store.listInventory();
   const items = effectiveInventory(deps.inventory.items, collections.map((c) => c.collection), stored);
-  return buildInventoryIndex(items, deps.inventory.aliases);
+  // The config's keyword rules apply to the stored collections too (a rule may name one of them).
+  return buildInventoryIndex(items, deps.inventory.aliases, { keywords: deps.inventory.keywords.map((k) => k.rule) });
 }

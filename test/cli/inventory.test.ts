@@ -80,6 +80,7 @@ describe('secwatch inventory import / list', () => {
     expect(JSON.parse(first.stdout)).toEqual({
       file: fixture('fleet.csv'), format: 'csv', collection: 'fleet', items: dataRows.length,
       added: dataRows.length, changed: 0, removed: 0, unchanged: 0, errors: 0,
+      rematch: { advisories: 0, replaced: 0, added: 0, removed: 0, changed: 0 },
     });
     const listed = jsonLines<InventoryItem>((await list({ stored: true, config })).stdout);
     expect(listed).toEqual(byName(fleetFromYaml()));
@@ -201,4 +202,34 @@ describe('secwatch run --once matches the stored inventory too', () => {
     expect(others(imported)).toEqual(others(plain));
     expect(others(plain).length).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('secwatch inventory import re-matches the advisories already stored', () => {
+  it('adds the imported item to advisories stored before the import, drops the replaced items, plans no alerts; a rerun changes nothing', async () => {
+    const { config, dataDir } = demoConfig();
+    expect(secwatch(['run', '--once', '--json', '--config', config]).code).toBe(0);
+    const openDemo = () => openStore(`sqlite:${join(dataDir, 'secwatch.db')}`);
+    const before = await openDemo();
+    const [plain, deliveries] = await Promise.all([before.listMatches(), before.listDeliveries()]).finally(() => before.close());
+    const exchange = plain.filter((m) => m.item.name === 'Exchange Server 2019 mail cluster').map((m) => m.advisoryId).sort();
+    expect(exchange.length).toBeGreaterThan(0);
+    const demoMatches = plain.filter((m) => m.item.collection === 'demo').length;
+
+    const file = join(work, 'rematch-demo.csv');
+    writeFileSync(file, 'name,vendor,product,version,instances\nimported exchange,Microsoft Corporation,Exchange Server 2019,CU14,4\n');
+    const first = await importFile(file, { collection: 'demo', config });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`secwatch: rematch: added ${exchange.length}, removed ${demoMatches}, changed 0 match(es)`);
+    expect(first.stdout).toMatch(/no alerts planned\n$/);
+
+    const after = await openDemo();
+    const [matches, deliveriesAfter] = await Promise.all([after.listMatches(), after.listDeliveries()]).finally(() => after.close());
+    expect(matches.filter((m) => m.item.name === 'imported exchange').map((m) => m.advisoryId).sort()).toEqual(exchange);
+    expect(matches.filter((m) => m.item.collection === 'demo').map((m) => m.item.name)).toEqual(Array(exchange.length).fill('imported exchange'));
+    expect(deliveriesAfter.length).toBe(deliveries.length);
+
+    const again = await importFile(file, { collection: 'demo', config, json: true });
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 1 });
+    expect(JSON.parse(again.stdout)).not.toHaveProperty('rematch');
+  }, 120_000);
 });

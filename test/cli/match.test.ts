@@ -105,4 +105,46 @@ describe('secwatch match', () => {
       expect(l.applyByRule).toMatch(/^bod-26-04: KEV-listed, not internet-facing: 14 days/);
     }
   });
+
+  describe('--inventory in every import format', () => {
+    const fleet = (name: string): string => resolve('test/fixtures/inventory', name);
+    const goAdvisories = async (): Promise<string> => (await secwatch(['parse', corpusPath('osv/go-vulndb/GO-2024-2687.json')])).stdout;
+    const matchedNames = (stdout: string): string[] =>
+      stdout.trim().split('\n').map((l) => (JSON.parse(l) as { item: { name: string; collection: string } }).item).map((i) => `${i.collection}/${i.name}`);
+
+    it('reads CSV by its extension', async () => {
+      const { code, stdout, stderr } = await secwatch(['match', '--inventory', fleet('fleet.csv'), '-'], await goAdvisories());
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(matchedNames(stdout)).toContain('fleet/build hosts Go toolchain');
+    });
+
+    it('reads CycloneDX JSON by its extension', async () => {
+      const { code, stdout, stderr } = await secwatch(['match', '--inventory', fleet('fleet.cdx.json'), '-'], await goAdvisories());
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(matchedNames(stdout)).toContain('fleet/build hosts Go toolchain');
+    });
+
+    it('reads YAML by its extension (the fixture the import tests use)', async () => {
+      const { code, stdout } = await secwatch(['match', '--inventory', fleet('fleet.yaml'), '-'], await goAdvisories());
+      expect(code).toBe(0);
+      expect(matchedNames(stdout)).toContain('fleet/build hosts Go toolchain');
+    });
+
+    it('takes --format when the extension says nothing, and reports bad rows on stderr but matches the rest', async () => {
+      const file = join(dir, 'hosts.txt');
+      writeFileSync(file, ['name,purl,instances', 'go on ci,pkg:golang/stdlib@1.22.1,2', 'broken,,many', ''].join('\n'));
+      const { code, stdout, stderr } = await secwatch(['match', '--inventory', file, '--format', 'csv', '-'], await goAdvisories());
+      expect(code).toBe(0);
+      expect(matchedNames(stdout)).toEqual(['hosts.txt/go on ci']);
+      expect(stderr).toMatch(/^secwatch: .*hosts\.txt: line 3: /);
+    });
+
+    it('refuses an unknown --format', async () => {
+      const { code, stderr } = await secwatch(['match', '--inventory', fleet('fleet.csv'), '--format', 'xml', '-'], '');
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/--format/);
+    });
+  });
 });

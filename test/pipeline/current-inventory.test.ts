@@ -27,4 +27,14 @@ describe('currentInventory: the index a match stage uses', () => {
     expect(index.aliases).toBe(inventory.aliases);
     expect(index.byProductPrefix('exchange server 2019').map((e) => e.item.name)).toEqual(['imported exchange']);
   });
+
+  it('keeps the config keyword rules, applied to the stored collections too', async () => {
+    const withRules = buildInventoryIndex(files, buildAliasTable({}), { keywords: [{ pattern: 'exchange', collection: 'demo' }, { pattern: '\\bgit\\b', item: 'git' }] });
+    await store.replaceInventoryCollection('demo', [item('demo', 'mail gateway', { product: 'Exchange Server 2019' })], new Date('2024-07-01T00:00:00Z'));
+    const index = await currentInventory({ store, inventory: withRules });
+    expect(index.keywords.map((k) => [k.rule.pattern, k.items.map((i) => `${i.collection}/${i.name}`)])).toEqual([
+      ['exchange', ['demo/mail gateway']],
+      ['\\bgit\\b', ['ci/git']],
+    ]);
+  });
 });

@@ -3,6 +3,8 @@ import { formatRowError } from '../../inventory/collect.js';
 import { effectiveInventory } from '../../inventory/effective.js';
 import { loadInventory } from '../../inventory/load.js';
 import { readInventory } from '../../inventory/read.js';
+import { buildAliasTable, buildInventoryIndex } from '../../match/index.js';
+import { describeRematch, rematchStoredAdvisories, type RematchCounts } from '../../pipeline/rematch.js';
 import { openStore } from '../../store/index.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { loadCliConfig } from '../config-option.js';
@@ -48,13 +50,20 @@ export async function inventoryImportCommand(file: string, options: InventoryImp
   const store = await openStore(config.storeUrl);
   try {
     const counts = await store.replaceInventoryCollection(read.collection, read.items, clock.now());
-    const summary = { file, format: read.format, collection: read.collection, items: read.items.length, ...counts, errors: read.errors.length };
+    // Stored advisories gain or lose the collection's items now, not only when they are next revised.
+    let rematch: RematchCounts | undefined;
+    if (counts.added + counts.changed + counts.removed > 0) {
+      const index = buildInventoryIndex(await loadInventory(config.paths.inventoryFiles), buildAliasTable(config.inventory.aliases), { keywords: config.matching.keywords });
+      rematch = await rematchStoredAdvisories({ store, inventory: index, policy: { rules: config.policy.applyBy, clockStart: config.policy.clockStart } });
+    }
+    const summary = { file, format: read.format, collection: read.collection, items: read.items.length, ...counts, errors: read.errors.length, ...(rematch ? { rematch } : {}) };
     io.out(
       options.json
         ? `${JSON.stringify(summary)}\n`
         : `secwatch: ${file} (${read.format}) → collection "${read.collection}": ${read.items.length} item(s); ` +
             `added ${counts.added}, changed ${counts.changed}, removed ${counts.removed}, unchanged ${counts.unchanged}` +
-            `${read.errors.length > 0 ? `; ${read.errors.length} row(s) skipped (see above)` : ''}\n`,
+            `${read.errors.length > 0 ? `; ${read.errors.length} row(s) skipped (see above)` : ''}\n` +
+            `${rematch ? `secwatch: ${describeRematch(rematch)}\n` : ''}`,
     );
     return 0;
   } finally {

@@ -5,6 +5,7 @@ import { ConfigError, ParseError, describeError } from '../../errors.js';
 import { formatRowError, type InventoryFormat } from '../../inventory/collect.js';
 import { effectiveInventory } from '../../inventory/effective.js';
 import { INVENTORY_FORMATS, parseInventory } from '../../inventory/read.js';
+import { rematchStoredAdvisories } from '../../pipeline/rematch.js';
 import { pathParams } from '../schemas.js';
 import type { HttpDeps } from '../server.js';
 
@@ -78,7 +79,9 @@ export function inventoryRoutes(deps: HttpDeps): FastifyPluginCallback {
           return reply.code(422).send({ error: 'invalid-inventory', message: `nothing imported; collection "${collection}" left as it was`, errors });
         }
         const counts = await deps.store.replaceInventoryCollection(collection, read.items, deps.clock.now());
-        return { collection, format: read.format, items: read.items.length, ...counts, errors };
+        // Same as `secwatch inventory import`: stored advisories are re-matched, no alerts planned.
+        const rematch = counts.added + counts.changed + counts.removed > 0 ? await rematchStoredAdvisories(deps) : undefined;
+        return { collection, format: read.format, items: read.items.length, ...counts, errors, ...(rematch ? { rematch } : {}) };
       },
     );
 
@@ -87,6 +90,8 @@ export function inventoryRoutes(deps: HttpDeps): FastifyPluginCallback {
       { schema: { summary: 'Forget a stored collection and its items', tags: ['inventory'], params: pathParams('collection') } },
       async (request, reply) => {
         if (!(await deps.store.deleteInventoryCollection(request.params.collection))) return reply.code(404).send({ error: 'not-found', message: `no stored collection "${request.params.collection}"` });
+        // The deleted items' matches go too (no body on 204: the counts are not reported here).
+        await rematchStoredAdvisories(deps);
         return reply.code(204).send();
       },
     );
