@@ -4,7 +4,7 @@
 // digest scheduler decides which alerts go in; this only lays them out, each exactly once.
 import type { Alert } from './channel.js';
 import { alertView } from './render.js';
-import { SLACK_MAX_BLOCKS, SLACK_MAX_HEADER_TEXT, SLACK_MAX_SECTION_TEXT, type SlackBlock, type SlackMessage } from './slack/payload.js';
+import { escapeSlack, SLACK_MAX_BLOCKS, SLACK_MAX_HEADER_TEXT, SLACK_MAX_SECTION_TEXT, type SlackBlock, type SlackMessage } from './slack/payload.js';
 import { escaperFor, mdLink, renderTeams, TEAMS_MAX_BYTES, type CardUnit, type TeamsFormat, type TeamsPayload } from './teams/cards.js';
 
 /** Matched item names listed per entry before "and N more". */
@@ -97,7 +97,7 @@ export function splitSlackDigest(alerts: readonly Alert[], now: Date, options: D
 function slackSections(e: DigestEntry): string[] {
   const sections = [clip(slackEntry(e), SLACK_MAX_SECTION_TEXT)];
   for (const a of e.acks) {
-    const line = `• ${slackEsc(a.name)}: <${a.applied}|Mark applied> · <${a.notApplicable}|Not applicable>`;
+    const line = `• ${escapeSlack(a.name)}: <${a.applied}|Mark applied> · <${a.notApplicable}|Not applicable>`;
     const last = sections[sections.length - 1]!;
     if (last.length + 1 + line.length <= SLACK_MAX_SECTION_TEXT) sections[sections.length - 1] = `${last}\n${line}`;
     else sections.push(line);
@@ -106,10 +106,10 @@ function slackSections(e: DigestEntry): string[] {
 }
 
 function slackEntry(e: DigestEntry): string {
-  const title = slackEsc(e.title).replace(/\|/g, '¦');
+  const title = escapeSlack(e.title).replace(/\|/g, '¦');
   const linked = e.url ? `<${e.url}|${title}>` : title;
-  const lines = [`*${slackEsc(e.severity)}* ${linked} (${slackEsc(e.advisoryId)})`, `*Apply by:* ${slackEsc(e.applyBy)} · ${slackEsc(e.matched)}`];
-  if (e.changes) lines.push(`_Changed: ${slackEsc(e.changes)}_`);
+  const lines = [`*${escapeSlack(e.severity)}* ${linked} (${escapeSlack(e.advisoryId)})`, `*Apply by:* ${escapeSlack(e.applyBy)} · ${escapeSlack(e.matched)}`];
+  if (e.changes) lines.push(`_Changed: ${escapeSlack(e.changes)}_`);
   return lines.join('\n');
 }
 
@@ -140,9 +140,6 @@ export function splitTeamsDigest(
   return renderTeams({ title, color: 'default', summary: title, units, link: null }, format, options.maxBytes ?? TEAMS_MAX_BYTES);
 }
 
-function slackEsc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;

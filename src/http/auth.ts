@@ -6,18 +6,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * constant-time whatever the lengths; with no token configured every management route refuses.
  */
 export function adminGuard(adminToken: string | undefined) {
-  const expected = adminToken ? digest(adminToken) : undefined;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization ?? '';
     const presented = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-    if (expected && presented && timingSafeEqual(digest(presented), expected)) return;
+    if (presented && isAdminToken(adminToken, presented)) return;
     await reply
       .code(401)
       .header('www-authenticate', 'Bearer realm="secwatch"')
-      .send({ error: 'unauthorized', message: expected ? 'a valid admin token is required (Authorization: Bearer …)' : 'SECWATCH_ADMIN_TOKEN is not set: management routes are disabled' });
+      .send({ error: 'unauthorized', message: adminToken ? 'a valid admin token is required (Authorization: Bearer …)' : 'SECWATCH_ADMIN_TOKEN is not set: management routes are disabled' });
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+/** Does the presented token equal the configured one? Hashed first: constant time whatever the lengths. */
+export function isAdminToken(configured: string | undefined, presented: string): boolean {
+  if (!configured || presented === '') return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(configured), digest(presented));
 }

@@ -1,9 +1,10 @@
 // Signed acknowledgement links ("Mark applied" / "Not applicable") in alerts: the URL carries what
 // it acknowledges and until when, with an HMAC-SHA256 over both (key: SECWATCH_LINK_SECRET), so
 // the service needs no table of issued links and a changed or expired link is refused.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AckLinks, Alert } from '../deliver/channel.js';
 import type { AckStatus } from '../model/subscription.js';
+import { sameSignature } from '../util/token.js';
 
 /** A link works this long after the alert was sent: longer than any apply-by window. */
 export const ACK_LINK_TTL_MS = 90 * 86_400_000;
@@ -35,9 +36,7 @@ export function signAckToken(claim: AckLinkClaim, secret: string): string {
 export function verifyAckToken(token: string, secret: string, now: Date): AckLinkCheck {
   const [version, body, signature, ...rest] = token.split('.');
   if (version !== VERSION || !body || !signature || rest.length > 0) return { outcome: 'invalid', reason: 'not an acknowledgement link' };
-  const expected = Buffer.from(mac(`${version}.${body}`, secret));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { outcome: 'invalid', reason: 'the signature does not match (the link was changed)' };
+  if (!sameSignature(signature, mac(`${version}.${body}`, secret))) return { outcome: 'invalid', reason: 'the signature does not match (the link was changed)' };
   let fields: unknown;
   try {
     fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

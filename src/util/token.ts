@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from './hash.js';
 
 /** An unguessable bearer token: 32 random bytes, base64url (43 characters, URL-safe). */
@@ -14,4 +14,11 @@ export function hashToken(token: string): string {
 /** A store subscription id: `S` + 24 hex digits (upper-case first letter: never a config id). */
 export function newSubscriptionId(): string {
   return `S${randomBytes(12).toString('hex')}`;
+}
+
+/** Constant-time comparison of a presented signature with the expected one (any lengths). */
+export function sameSignature(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

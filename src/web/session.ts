@@ -1,18 +1,12 @@
 // The admin's login: the API token is checked once, then an HttpOnly cookie says "this browser
 // showed it" until it expires. The cookie never holds the token itself, only a signed issue time.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { sameSignature, sign } from './signing.js';
+
+export { isAdminToken } from '../http/auth.js';
 
 export const SESSION_COOKIE = 'secwatch_session';
 /** How long a login lasts (seconds): a working day. */
 export const SESSION_SECONDS = 12 * 3600;
-
-/** Does the presented token equal the configured one? Hashed first: constant time whatever the lengths. */
-export function isAdminToken(configured: string | undefined, presented: string): boolean {
-  if (!configured || presented === '') return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(configured), digest(presented));
-}
 
 /** A session cookie value for a login at `now`: `<issued ms>.<signature>`. */
 export function newSession(key: Buffer, now: Date): string {

@@ -1,4 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+
+export { sameSignature } from '../util/token.js';
 
 /**
  * The key the web pages sign their cookies and form tokens with. Derived from the admin token
@@ -12,11 +14,4 @@ export function webSigningKey(adminToken: string | undefined): Buffer {
 /** HMAC-SHA-256 of `purpose` and `value`, base64url: the purpose keeps a CSRF token from passing as a session. */
 export function sign(key: Buffer, purpose: string, value: string): string {
   return createHmac('sha256', key).update(`${purpose}\u0000${value}`).digest('base64url');
-}
-
-/** Constant-time comparison of a presented signature with the expected one. */
-export function sameSignature(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

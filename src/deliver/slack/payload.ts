@@ -27,13 +27,13 @@ export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
   const header = clip(`${v.reminderText ? 'Reminder: ' : ''}${v.severityLabel}: ${v.title}`, SLACK_MAX_HEADER_TEXT);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
-    section(`*${esc(v.severityLabel)}* (${esc(v.severityWhy)}) · ${esc(v.changeText)} · ${esc(v.advisoryId)}${v.cvesText ? ` · ${esc(v.cvesText)}` : ''}`),
-    section(`*Apply by:* ${esc(v.applyByText)}\n_${esc(v.applyByRule)}_`),
+    section(`*${escapeSlack(v.severityLabel)}* (${escapeSlack(v.severityWhy)}) · ${escapeSlack(v.changeText)} · ${escapeSlack(v.advisoryId)}${v.cvesText ? ` · ${escapeSlack(v.cvesText)}` : ''}`),
+    section(`*Apply by:* ${escapeSlack(v.applyByText)}\n_${escapeSlack(v.applyByRule)}_`),
   ];
   if (v.matches.length > 0) {
     const lines = v.matches.map(
       (m) =>
-        `• *${esc(m.name)}* (${esc(m.collection)}${m.location ? `, ${esc(m.location)}` : ''}) ×${m.instances}${m.exposed ? ', internet-facing' : ''}, ${esc(m.confidence)} confidence, apply by ${esc(m.applyByText)}\n   _${esc(m.reason)}_` +
+        `• *${escapeSlack(m.name)}* (${escapeSlack(m.collection)}${m.location ? `, ${escapeSlack(m.location)}` : ''}) ×${m.instances}${m.exposed ? ', internet-facing' : ''}, ${escapeSlack(m.confidence)} confidence, apply by ${escapeSlack(m.applyByText)}\n   _${escapeSlack(m.reason)}_` +
         (m.ackApplied && m.ackNotApplicable ? `\n   <${m.ackApplied}|Mark applied> · <${m.ackNotApplicable}|Not applicable>` : ''),
     );
     blocks.push(section(listText(`*Matched items (${v.matchCount}):*`, lines)));
@@ -43,13 +43,13 @@ export function buildSlackMessage(alert: Alert, now: Date): SlackMessage {
     ? 'No fix published yet.'
     : [r.action, r.kbs ? `KBs: ${r.kbs}` : null, r.fixedVersions ? `Fixed in: ${r.fixedVersions}` : null]
         .filter((x): x is string => x !== null)
-        .map(esc)
+        .map(escapeSlack)
         .join('\n');
   blocks.push(section(clip(`*What to apply:*\n${apply}`, SLACK_MAX_SECTION_TEXT)));
   const link = v.url ?? r.url;
   if (link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open advisory' }, url: link }] });
   // `text` is mrkdwn too (the notification): a title holding <!channel> must not ping anyone.
-  return { text: esc(`${v.subject}${link ? ` ${link}` : ''}`), blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };
+  return { text: escapeSlack(`${v.subject}${link ? ` ${link}` : ''}`), blocks: blocks.slice(0, SLACK_MAX_BLOCKS) };
 }
 
 /** Header plus as many lines as fit in one section, then "and N more". */
@@ -73,6 +73,6 @@ function clip(s: string, max: number): string {
 }
 
 /** Slack mrkdwn control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
-function esc(s: string): string {
+export function escapeSlack(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
